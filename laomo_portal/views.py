@@ -1,0 +1,16 @@
+"""Project-level views: the health check used by docker-compose and load balancers."""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "数据库不可用"}, status=503)
+    return JsonResponse({"status": "ok"})

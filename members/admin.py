@@ -1,0 +1,139 @@
+"""Admin of the registry: branches, members with honours, honours, officers."""
+
+import re
+
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+
+from .admin_base import ScopedModelAdmin, ScopedTabularInline
+from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
+from .idcard import mask_phone, normalise
+from .models import Branch, Honor, Member, OfficerProfile
+
+admin.site.site_header = "杭州市劳模工匠协会 管理平台"
+admin.site.site_title = "劳模工匠管理平台"
+admin.site.index_title = "工作台"
+
+ID_LIKE = re.compile(r"^\d{14,17}[\dXx]$")
+DIGITS = re.compile(r"^\d{3,11}$")
+
+
+@admin.register(Branch)
+class BranchAdmin(ScopedModelAdmin):
+    list_display = ["name", "code", "kind", "active", "sort_order"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "code"]
+    ordering = ["sort_order", "pk"]
+
+
+class HonorInline(ScopedTabularInline):
+    model = Honor
+    extra = 0
+    fields = ["kind", "level", "title", "year", "awarding_body", "document_number"]
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedModelAdmin):
+    inlines = [HonorInline]
+    list_display = ["name", "category", "branch", "highest_honor", "age_display", "mobile_display", "status"]
+    list_filter = [
+        ("branch", RelatedOnlyFieldListFilter),
+        HonorKindFilter,
+        HonorLevelFilter,
+        HonorYearFilter,
+        "category",
+        "status",
+        "gender",
+        AgeBandFilter,
+    ]
+    # The search box takes a name fragment, a full ID number or a phone number;
+    # get_search_results routes each to its own indexed lookup.
+    search_fields = ["name"]
+    search_help_text = "输入姓名、完整身份证号或手机号码"
+    list_select_related = ["branch"]
+    readonly_fields = ["gender", "birth_date", "category", "created_at", "updated_at"]
+    raw_id_fields = ["user"]
+    fieldsets = [
+        (
+            "基本信息",
+            {"fields": ["name", "id_number", "gender", "birth_date", "ethnicity", "political_status"]},
+        ),
+        ("联系方式", {"fields": ["mobile", "address"]}),
+        ("工作情况", {"fields": ["employer", "position", "industry"]}),
+        ("名册", {"fields": ["branch", "status", "category", "notes", "user", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_highest_honor()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if ID_LIKE.match(term):
+            return queryset.filter(id_number=normalise(term)), False
+        if DIGITS.match(term):
+            return queryset.filter(mobile__startswith=term), False
+        return queryset.filter(name__contains=term), False
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.is_association(request):
+            # Officers see an existing member's ID number masked and cannot change it.
+            fieldsets = [
+                (title, {**opts, "fields": ["masked_id" if f == "id_number" else f for f in opts["fields"]]})
+                for title, opts in fieldsets
+            ]
+        if not self.is_association(request):
+            fieldsets = [
+                (title, {**opts, "fields": [f for f in opts["fields"] if f != "user"]})
+                for title, opts in fieldsets
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not self.is_association(request):
+            fields = [*fields, "masked_id"]
+        return fields
+
+    def get_list_display(self, request):
+        if self.is_association(request):
+            return [("mobile" if f == "mobile_display" else f) for f in self.list_display]
+        return self.list_display
+
+    @admin.display(description="身份证号")
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description="最高荣誉", ordering="highest_honor_level")
+    def highest_honor(self, obj):
+        title = getattr(obj, "highest_honor_title", None)
+        if not title:
+            return "—"
+        return f"{title}（{obj.highest_honor_year}）"
+
+    @admin.display(description="年龄", ordering="-birth_date")
+    def age_display(self, obj):
+        return obj.age
+
+    @admin.display(description="手机号码")
+    def mobile_display(self, obj):
+        return mask_phone(obj.mobile)
+
+
+@admin.register(Honor)
+class HonorAdmin(ScopedModelAdmin):
+    list_display = ["title", "member", "kind", "level", "year", "awarding_body"]
+    list_filter = ["kind", "level", "year", ("member__branch", RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "member__name"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member"]
+
+
+@admin.register(OfficerProfile)
+class OfficerProfileAdmin(ScopedModelAdmin):
+    list_display = ["user", "branch"]
+    list_filter = [("branch", RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,139 @@
+"""Demo data: Hangzhou's 23 branches, N synthetic members with honours, demo logins."""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from members.demo import (
+    DISTRICTS,
+    EMPLOYERS,
+    INDUSTRIES,
+    INDUSTRY_NAMES,
+    POSITIONS,
+    honors_for,
+    id_for,
+    random_birth,
+    random_mobile,
+    random_name,
+)
+from members.idcard import parse_id_number
+from members.models import Branch, Honor, Member, OfficerProfile
+from members.permissions import sync_role_groups
+from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
+from members.services import members_refresh_categories
+
+DEMO_PASSWORD = "laomo-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "创建演示数据：13个区县(市)分会、10个产业分会、N名劳模工匠及演示账号（可重复运行，不会重复创建）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=300, help="劳模工匠人数（默认300）")
+        parser.add_argument("--seed", type=int, default=2026, help="随机种子")
+
+    @transaction.atomic
+    def handle(self, *args, members, seed, **options):
+        sync_role_groups()
+        branches = self.seed_branches()
+        created = self.seed_members(branches, members, random.Random(seed))
+        logins = self.seed_users(branches)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"分会 {len(branches)} 个；新建劳模工匠 {created} 名；共 {Member.objects.count()} 名。"
+            )
+        )
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, role in logins:
+            self.stdout.write(f"  {username:<12} {role}")
+
+    def seed_branches(self) -> list[tuple[Branch, str]]:
+        result = []
+        for order, (name, code, region) in enumerate(DISTRICTS, start=1):
+            branch, _ = Branch.objects.update_or_create(
+                code=code, defaults={"name": name, "kind": Branch.Kind.DISTRICT, "sort_order": order}
+            )
+            result.append((branch, region))
+        for order, (name, code) in enumerate(INDUSTRIES, start=len(DISTRICTS) + 1):
+            branch, _ = Branch.objects.update_or_create(
+                code=code, defaults={"name": name, "kind": Branch.Kind.INDUSTRY, "sort_order": order}
+            )
+            result.append((branch, "330100"))  # industry members: Hangzhou city region code
+        return result
+
+    def seed_members(self, branches, count: int, rng: random.Random) -> int:
+        today = datetime.date.today()
+        planned: dict[str, tuple[Member, list[dict]]] = {}
+        index = 0
+        while len(planned) < count:
+            branch, region = branches[index % len(branches)]
+            birth = random_birth(rng, today)
+            id_number = id_for(region, birth, index)
+            index += 1
+            if id_number in planned:
+                continue
+            parsed = parse_id_number(id_number)
+            member = Member(
+                name=random_name(rng),
+                id_number=id_number,
+                birth_date=parsed.birth_date,
+                gender=parsed.gender,
+                mobile=random_mobile(rng),
+                address=f"杭州市{branch.name if branch.kind == Branch.Kind.DISTRICT else '上城区'}某某路{rng.randint(1, 999)}号",
+                employer=rng.choice(EMPLOYERS),
+                position=rng.choice(POSITIONS),
+                industry=rng.choice(INDUSTRY_NAMES),
+                political_status=rng.choice(["中共党员", "中共党员", "群众", "无党派人士"]),
+                branch=branch,
+            )
+            planned[id_number] = (member, honors_for(rng, birth, today))
+        existing = set(Member.objects.filter(id_number__in=planned).values_list("id_number", flat=True))
+        new = [planned[i] for i in planned if i not in existing]
+        Member.objects.bulk_create([m for m, _ in new], batch_size=1000)
+        ids = dict(
+            Member.objects.filter(id_number__in=[m.id_number for m, _ in new]).values_list("id_number", "pk")
+        )
+        Honor.objects.bulk_create(
+            [Honor(member_id=ids[m.id_number], **h) for m, honors in new for h in honors], batch_size=2000
+        )
+        members_refresh_categories(member_ids=list(ids.values()))
+        return len(new)
+
+    def seed_users(self, branches) -> list[tuple[str, str]]:
+        User = get_user_model()
+        by_code = {b.code: b for b, _ in branches}
+        association = Group.objects.get(name=ASSOCIATION_GROUP)
+        officer_group = Group.objects.get(name=OFFICER_GROUP)
+        logins = []
+
+        def user(username, **fields):
+            obj, created = User.objects.get_or_create(username=username, defaults=fields)
+            if created:
+                obj.set_password(DEMO_PASSWORD)
+                obj.save()
+            return obj
+
+        staff = user("staff", is_staff=True, first_name="协会工作人员")
+        staff.groups.add(association)
+        logins.append(("staff", "协会工作人员：全市所有分会"))
+        for code in ("xihu", "binjiang"):
+            officer = user(f"officer_{code}", is_staff=True, first_name=f"{by_code[code].name}工作人员")
+            officer.groups.add(officer_group)
+            OfficerProfile.objects.update_or_create(user=officer, defaults={"branch": by_code[code]})
+            logins.append((f"officer_{code}", f"分会工作人员：只看{by_code[code].name}"))
+        member_user = user("member")
+        demo_member = (
+            Member.objects.filter(branch=by_code["xihu"], category__in=["craftsman", "both"])
+            .order_by("pk")
+            .first()
+        )
+        demo_member = demo_member or Member.objects.order_by("pk").first()
+        if demo_member and not Member.objects.filter(user=member_user).exists():
+            demo_member.user = member_user
+            demo_member.save(update_fields=["user"])
+        logins.append(("member", f"劳模工匠本人：{demo_member.name if demo_member else '—'}"))
+        return logins

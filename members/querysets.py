@@ -1,0 +1,59 @@
+"""Reads: the scoped queryset every branch-owned model uses, and registry queries."""
+
+import datetime
+
+from django.db import models
+from django.db.models import OuterRef, Subquery
+
+from .roles import user_scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every branch-owned model.
+
+    The model says once how it reaches its branch (``branch_path``, e.g. ``"branch"`` or
+    ``"member__branch"``); ``visible_to(user)`` applies it and fails closed.
+    """
+
+    def visible_to(self, user):
+        """Rows this user may see: all for association staff, one branch for an officer, else none."""
+        scope = user_scope(user)
+        if scope.all_branches:
+            return self
+        if scope.branch_id is None:
+            return self.none()
+        return self.in_branch(scope.branch_id)
+
+    def in_branch(self, branch_id):
+        """Rows that belong to one branch."""
+        return self.filter(**{self.model.branch_path: branch_id})
+
+
+class BranchQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class MemberQuerySet(ScopedQuerySet):
+    def with_highest_honor(self):
+        """Annotate the title, level and year of each member's highest honour (one subquery)."""
+        from .models import Honor
+
+        best = Honor.objects.filter(member=OuterRef("pk")).order_by("level", "-year", "pk")
+        return self.annotate(
+            highest_honor_title=Subquery(best.values("title")[:1]),
+            highest_honor_level=Subquery(best.values("level")[:1]),
+            highest_honor_year=Subquery(best.values("year")[:1]),
+        )
+
+    def active(self):
+        from .models import Member
+
+        return self.filter(status=Member.Status.ACTIVE)
+
+    def born_between(self, oldest: datetime.date, youngest: datetime.date):
+        return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)
+
+
+class HonorQuerySet(ScopedQuerySet):
+    pass

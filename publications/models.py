@@ -1,0 +1,1 @@
+"""Models of the publications app (filled in by its own issue)."""

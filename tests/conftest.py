@@ -1,0 +1,62 @@
+"""Shared fixtures: two branches (西湖区, 滨江区) with members and the users of every role."""
+
+import pytest
+from django.db import connection
+
+from tests import factories as f
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture
+def xihu(db):
+    return f.BranchFactory(name="西湖区", code="xihu")
+
+
+@pytest.fixture
+def binjiang(db):
+    return f.BranchFactory(name="滨江区", code="binjiang")
+
+
+@pytest.fixture
+def staff_user(db):
+    return f.association_staff(username="staff")
+
+
+@pytest.fixture
+def xihu_officer(xihu):
+    return f.officer(xihu, username="officer_xihu")
+
+
+@pytest.fixture
+def binjiang_officer(binjiang):
+    return f.officer(binjiang, username="officer_binjiang")
+
+
+@pytest.fixture
+def xihu_member(xihu):
+    member = f.MemberFactory(branch=xihu, name="西湖甲")
+    f.HonorFactory(member=member, title="西湖工匠", kind="craftsman", level=4, year=2020)
+    return member
+
+
+@pytest.fixture
+def binjiang_member(binjiang):
+    member = f.MemberFactory(branch=binjiang, name="滨江乙", mobile="13912345678")
+    f.HonorFactory(member=member, title="杭州市劳动模范", year=2018)
+    return member
+
+
+@pytest.fixture
+def admin_client_for(client):
+    """Log a user into the test client and return the client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from members.idcard import make_id_number
+from members.models import Honor, Member
+from tests.factories import HonorFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_birth_date_and_gender_follow_the_id_number(xihu):
+    member = Member.objects.create(
+        name="李四", id_number=make_id_number("330106", datetime.date(1968, 12, 31), 42).lower(), branch=xihu
+    )
+    member.refresh_from_db()
+    assert member.birth_date == datetime.date(1968, 12, 31)
+    assert member.gender == Member.Gender.FEMALE
+    assert member.id_number.endswith(member.id_number[-1].upper())
+
+
+def test_full_clean_rejects_a_bad_id_number_in_chinese(xihu):
+    member = Member(name="王五", id_number="330106197503091230", branch=xihu)
+    with pytest.raises(ValidationError) as exc:
+        member.full_clean()
+    assert "校验码" in " ".join(exc.value.message_dict["id_number"])
+
+
+def test_id_number_is_unique(xihu):
+    first = MemberFactory(branch=xihu)
+    with pytest.raises(ValidationError) as exc:
+        Member(name="重复", id_number=first.id_number, branch=xihu).full_clean()
+    assert "id_number" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("kinds", "category"),
+    [
+        ([], ""),
+        (["model_worker"], "model_worker"),
+        (["may_day_medal", "advanced_worker"], "model_worker"),
+        (["craftsman"], "craftsman"),
+        (["craftsman", "model_worker"], "both"),
+    ],
+)
+def test_category_is_derived_from_honours(xihu, kinds, category):
+    member = MemberFactory(branch=xihu)
+    for year, kind in enumerate(kinds, start=2010):
+        HonorFactory(member=member, kind=kind, year=year)
+    member.refresh_from_db()
+    assert member.category == category
+
+
+def test_category_follows_a_deleted_honour(xihu):
+    member = MemberFactory(branch=xihu)
+    HonorFactory(member=member, kind="model_worker")
+    craft = HonorFactory(member=member, kind="craftsman", title="杭州工匠", year=2021)
+    craft.delete()
+    member.refresh_from_db()
+    assert member.category == Member.Category.MODEL_WORKER
+
+
+def test_highest_honour_prefers_level_then_latest_year(xihu):
+    member = MemberFactory(branch=xihu)
+    HonorFactory(member=member, level=Honor.Level.CITY, title="杭州市劳动模范", year=2020)
+    HonorFactory(member=member, level=Honor.Level.PROVINCIAL, title="浙江省劳动模范", year=2010)
+    HonorFactory(member=member, level=Honor.Level.PROVINCIAL, title="浙江工匠", kind="craftsman", year=2019)
+    annotated = Member.objects.with_highest_honor().get(pk=member.pk)
+    assert (annotated.highest_honor_title, annotated.highest_honor_year) == ("浙江工匠", 2019)
+
+
+def test_honour_year_cannot_be_in_the_future_or_before_age_14(xihu):
+    member = MemberFactory(branch=xihu)
+    with pytest.raises(ValidationError):
+        Honor(
+            member=member, kind="model_worker", level=3, title="x", year=datetime.date.today().year + 1
+        ).full_clean()
+    with pytest.raises(ValidationError):
+        Honor(
+            member=member, kind="model_worker", level=3, title="x", year=member.birth_date.year + 5
+        ).full_clean()
+
+
+def test_str_never_contains_id_number_or_phone(xihu):
+    member = MemberFactory(branch=xihu)
+    honor = HonorFactory(member=member)
+    for text in (str(member), str(honor)):
+        assert member.id_number not in text and member.mobile not in text

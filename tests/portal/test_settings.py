@@ -1,0 +1,69 @@
+"""Configuration: production settings pass check --deploy; docker-compose names its services."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7kq!p2v9#mZ4r8wL1nB6cT0yH3jF5sD8gA2eU7iO4qW9zXc3vBn6mLk8jHg5fDs",
+    "ALLOWED_HOSTS": "portal.hzlmgj.example",
+    "DATABASE_URL": "postgres://laomo:secret@db:5432/laomo",
+    "REDIS_URL": "redis://redis:6379/0",
+}
+
+
+def run_manage(*args, env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "laomo_portal.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_environment():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_flags_the_default_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_settings_defaults(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_docker_compose_names_the_production_services():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("postgres", "redis", "web"):
+        assert "healthcheck" in services[name]
+    assert (
+        "gunicorn" in " ".join(services["web"]["command"])
+        if isinstance(services["web"]["command"], list)
+        else services["web"]["command"]
+    )
+    assert "beat" in str(services["beat"]["command"])
+    assert "worker" in str(services["worker"]["command"])
+    assert compose.get("volumes")
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "DATABASE_URL" in env and "REDIS_URL" in env
+
+
+def test_healthz_answers_when_the_database_does(client, db):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

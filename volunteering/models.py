@@ -1,0 +1,1 @@
+"""Models of the volunteering app (filled in by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the wellbeing app (filled in by its own issue)."""
