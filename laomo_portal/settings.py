@@ -167,3 +167,10 @@ LOGGING = {
 
 # The association's own name, printed on documents and pages.
 ASSOCIATION_NAME = "杭州市劳模工匠协会"
+
+# SMS: a local backend by default; production sets the HTTP gateway.
+SMS_BACKEND = env("SMS_BACKEND", default="members.notifications.LocmemSmsBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+SMS_SIGNATURE = env("SMS_SIGNATURE", default="杭州市劳模工匠协会")

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .views import healthz
@@ -11,6 +11,11 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("", include("members.urls")),
+    path("", include("workshops.urls")),
+    path("", include("volunteering.urls")),
+    path("", include("wellbeing.urls")),
+    path("", include("publications.urls")),
 ]
 
 if settings.DEBUG:

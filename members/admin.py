@@ -8,7 +8,8 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from .admin_base import ScopedModelAdmin, ScopedTabularInline
 from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
 from .idcard import mask_phone, normalise
-from .models import Branch, Honor, Member, OfficerProfile
+from .models import AccessLog, Branch, Honor, Member, OfficerProfile
+from .roles import is_association_staff
 
 admin.site.site_header = "杭州市劳模工匠协会 管理平台"
 admin.site.site_title = "劳模工匠管理平台"
@@ -137,3 +138,29 @@ class OfficerProfileAdmin(ScopedModelAdmin):
     list_filter = [("branch", RelatedOnlyFieldListFilter)]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Association staff search the log; nobody adds, edits or deletes it here."""
+
+    list_display = ["at", "username", "action", "target", "row_count", "ip_address"]
+    list_filter = ["action", "at"]
+    search_fields = ["username", "target"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AccessLog._meta.fields]
+
+    def has_module_permission(self, request):
+        return is_association_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_association_staff(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .idcard import mask_id_number, normalise, parse_id_number, validate_id_number
-from .querysets import BranchQuerySet, HonorQuerySet, MemberQuerySet, ScopedQuerySet
+from ..idcard import mask_id_number, normalise, parse_id_number, validate_id_number
+from ..querysets import BranchQuerySet, HonorQuerySet, MemberQuerySet, ScopedQuerySet
 
 ETHNICITIES = [
     "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",

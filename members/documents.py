@@ -1,0 +1,60 @@
+"""The one PDF renderer: our own auto-escaped templates → WeasyPrint → bytes.
+
+It fetches nothing but the project's own static files (fonts, images, CSS) and ``data:``
+URLs; any other URL (``file:///etc/passwd``, ``http://…``) raises and is not embedded.
+Images that are not static files (QR codes, photos) go in as ``data:`` URLs.
+"""
+
+import base64
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+
+class RefusedFetch(ValueError):
+    """A document asked for a resource outside the project's static files."""
+
+
+def allowed_roots() -> list[Path]:
+    return [Path(p).resolve() for p in settings.STATICFILES_DIRS]
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves ``file:`` URLs inside the static roots and ``data:`` URLs; refuses the rest."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=2)
+
+    def fetch(self, url, headers=None):
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            logger.warning("PDF renderer refused %s", url[:200])
+            raise RefusedFetch(f"refused: {url[:200]}")
+        path = Path(url2pathname(urlsplit(url).path)).resolve()
+        if not any(path.is_relative_to(root) for root in allowed_roots()) or not path.is_file():
+            logger.warning("PDF renderer refused %s", url[:200])
+            raise RefusedFetch(f"refused: {url[:200]}")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+
+def data_url(content: bytes, mime: str) -> str:
+    """Embed bytes (a QR code, a photo) as a data: URL."""
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render ``templates/<app>/pdf/...`` to PDF bytes through the restricted fetcher."""
+    html = render_to_string(template_name, context)
+    base_url = allowed_roots()[0].as_uri() + "/"
+    document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf()

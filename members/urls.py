@@ -1,0 +1,4 @@
+"""Member-facing and public pages of the members app."""
+
+app_name = "members"
+urlpatterns = []
