@@ -7,6 +7,7 @@ Images that are not static files (QR codes, photos) go in as ``data:`` URLs.
 
 import base64
 import logging
+import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -44,7 +45,8 @@ class StaticOnlyFetcher(URLFetcher):
         if not any(path.is_relative_to(root) for root in allowed_roots()) or not path.is_file():
             logger.warning("PDF renderer refused %s", url[:200])
             raise RefusedFetch(f"refused: {url[:200]}")
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": mime})
 
 
 def data_url(content: bytes, mime: str) -> str:
