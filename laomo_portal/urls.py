@@ -11,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("api/", include("laomo_portal.api")),
     path("", include("members.urls")),
     path("", include("workshops.urls")),
     path("", include("volunteering.urls")),

@@ -1,22 +1,17 @@
 """Admin of the registry: branches, members with honours, honours, officers."""
 
-import re
-
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
 from .admin_base import ScopedModelAdmin, ScopedTabularInline
 from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
-from .idcard import mask_phone, normalise
+from .idcard import mask_phone
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
 from .roles import is_association_staff
 
 admin.site.site_header = "杭州市劳模工匠协会 管理平台"
 admin.site.site_title = "劳模工匠管理平台"
 admin.site.index_title = "工作台"
-
-ID_LIKE = re.compile(r"^\d{14,17}[\dXx]$")
-DIGITS = re.compile(r"^\d{3,11}$")
 
 
 @admin.register(Branch)
@@ -68,14 +63,7 @@ class MemberAdmin(ScopedModelAdmin):
         return super().get_queryset(request).with_highest_honor()
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if ID_LIKE.match(term):
-            return queryset.filter(id_number=normalise(term)), False
-        if DIGITS.match(term):
-            return queryset.filter(mobile__startswith=term), False
-        return queryset.filter(name__contains=term), False
+        return queryset.search(search_term), False
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

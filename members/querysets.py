@@ -1,6 +1,7 @@
 """Reads: the scoped queryset every branch-owned model uses, and registry queries."""
 
 import datetime
+import re
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -34,7 +35,27 @@ class BranchQuerySet(ScopedQuerySet):
         return self.filter(active=True)
 
 
+ID_LIKE = re.compile(r"^\d{14,17}[\dXx]$")
+DIGITS = re.compile(r"^\d{3,11}$")
+
+
 class MemberQuerySet(ScopedQuerySet):
+    def search(self, term: str):
+        """The registry's one search: a full ID number, a phone number (prefix) or a name fragment.
+
+        Each kind of term goes to its own indexed lookup instead of OR-ing all three.
+        """
+        from .idcard import normalise
+
+        term = (term or "").strip()
+        if not term:
+            return self
+        if ID_LIKE.match(term):
+            return self.filter(id_number=normalise(term))
+        if DIGITS.match(term):
+            return self.filter(mobile__startswith=term)
+        return self.filter(name__contains=term)
+
     def with_highest_honor(self):
         """Annotate the title, level and year of each member's highest honour (one subquery)."""
         from .models import Honor

@@ -1,0 +1,21 @@
+"""The project's one API router, its OpenAPI schema and Swagger UI (served from static)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("branches", BranchViewSet, basename="branch")
+router.register("members", MemberViewSet, basename="member")
+router.register("honors", HonorViewSet, basename="honor")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,82 @@
+"""Registry API: branches, members with honours, honours."""
+
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters
+from rest_framework.exceptions import NotFound
+
+from ..models import Branch, Honor, Member
+from ..roles import user_scope
+from .base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from .filters import HonorFilter, MemberFilter, MemberSearchFilter
+from .serializers import BranchSerializer, HonorSerializer, MemberCreateSerializer, MemberSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="分会列表", description="协会工作人员看到全部分会；分会工作人员只看到本分会。"
+    ),
+    retrieve=extend_schema(summary="分会详情"),
+)
+class BranchViewSet(ScopedReadOnlyViewSet):
+    queryset = Branch.objects.all()
+    serializer_class = BranchSerializer
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_fields = ["kind", "active"]
+    ordering_fields = ["sort_order", "name"]
+    pagination_class = None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="劳模工匠列表", description="按权限范围过滤；分会工作人员看到的身份证号、手机号已脱敏。"
+    ),
+    retrieve=extend_schema(summary="劳模工匠详情（含荣誉）"),
+    create=extend_schema(summary="新增劳模工匠", description="分会工作人员新增的人员一律归入本分会。"),
+    partial_update=extend_schema(
+        summary="修改劳模工匠信息", description="身份证号、所属分会、状态不可通过此接口修改。"
+    ),
+    destroy=extend_schema(summary="删除劳模工匠"),
+)
+class MemberViewSet(ScopedModelViewSet):
+    queryset = Member.objects.select_related("branch").prefetch_related(
+        Prefetch("honors", queryset=Honor.objects.order_by("level", "-year", "pk"))
+    )
+    filter_backends = [DjangoFilterBackend, MemberSearchFilter, filters.OrderingFilter]
+    filterset_class = MemberFilter
+    ordering_fields = ["id", "name", "birth_date"]
+    ordering = ["-id"]
+
+    def get_serializer_class(self):
+        return MemberCreateSerializer if self.action == "create" else MemberSerializer
+
+    def perform_create(self, serializer):
+        scope = user_scope(self.request.user)
+        if scope.all_branches:
+            branch = serializer.validated_data.get("branch")
+            if branch is None:
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"branch": ["请选择所属分会。"]})
+            serializer.save()
+        elif scope.branch_id is not None:
+            serializer.save(branch_id=scope.branch_id)
+        else:
+            raise NotFound
+
+
+@extend_schema_view(
+    list=extend_schema(summary="荣誉列表"),
+    retrieve=extend_schema(summary="荣誉详情"),
+    create=extend_schema(summary="新增荣誉", description="只能为本人权限范围内的劳模工匠新增荣誉。"),
+    partial_update=extend_schema(summary="修改荣誉"),
+    destroy=extend_schema(summary="删除荣誉"),
+)
+class HonorViewSet(ScopedModelViewSet):
+    queryset = Honor.objects.select_related("member")
+    serializer_class = HonorSerializer
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filterset_class = HonorFilter
+    ordering_fields = ["id", "year", "level"]
+    ordering = ["-id"]
