@@ -9,10 +9,6 @@ from .idcard import mask_phone
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
 from .roles import is_association_staff
 
-admin.site.site_header = "杭州市劳模工匠协会 管理平台"
-admin.site.site_title = "劳模工匠管理平台"
-admin.site.index_title = "工作台"
-
 
 @admin.register(Branch)
 class BranchAdmin(ScopedModelAdmin):

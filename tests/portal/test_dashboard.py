@@ -1,0 +1,73 @@
+"""The staff dashboard (admin index): figures per role, bounded queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from members.idcard import make_id_number
+from members.models import Member
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def birthday_member(branch, name, days_from_today=0, age=50):
+    day = timezone.localdate() + datetime.timedelta(days=days_from_today)
+    try:
+        birth = day.replace(year=day.year - age)
+    except ValueError:
+        birth = day.replace(year=day.year - age, day=28)
+    return Member.objects.create(name=name, id_number=make_id_number("330106", birth, 17), branch=branch)
+
+
+def figure(body, key):
+    import re
+
+    return int(re.search(rf'data-figure="{key}">(\d+)<', body).group(1))
+
+
+def test_staff_sees_every_branch(client, staff_user, xihu, binjiang, xihu_member, binjiang_member):
+    f.HonorFactory(member=xihu_member, year=timezone.localdate().year, title="今年荣誉")
+    birthday_member(xihu, "寿星甲")
+    birthday_member(binjiang, "寿星乙", days_from_today=3)
+    client.force_login(staff_user)
+    body = client.get("/admin/").content.decode()
+    assert figure(body, "members_total") == 4
+    assert figure(body, "honors_this_year") == 1
+    assert figure(body, "birthdays_today") == 1 and "寿星甲" in body
+    assert figure(body, "birthdays_week") == 2
+    assert "vendor/echarts/echarts.min.js" in body
+
+
+def test_officer_sees_own_branch_figures(client, xihu_officer, xihu, binjiang, xihu_member, binjiang_member):
+    birthday_member(binjiang, "寿星乙")
+    client.force_login(xihu_officer)
+    body = client.get("/admin/").content.decode()
+    assert figure(body, "members_total") == 1
+    assert figure(body, "birthdays_today") == 0
+    assert "寿星乙" not in body and "滨江区" not in body
+
+
+def test_officer_without_branch_sees_no_figures(client, xihu_member):
+    client.force_login(f.officer(None))
+    body = client.get("/admin/").content.decode()
+    assert "尚未分配分会" in body
+    assert "data-figure" not in body
+
+
+@pytest.mark.parametrize("role", ["association", "officer"])
+def test_dashboard_queries_do_not_grow_with_data(client, xihu, binjiang, role):
+    user = f.association_staff() if role == "association" else f.officer(xihu)
+    client.force_login(user)
+    counts = []
+    for extra in (0, 40):
+        for i in range(extra):
+            member = birthday_member(xihu if i % 2 else binjiang, f"人{i}", days_from_today=i % 7, age=30 + i)
+            f.HonorFactory(member=member, year=timezone.localdate().year)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/admin/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 15
