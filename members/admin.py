@@ -1,9 +1,8 @@
 """Admin of the registry: branches, members with honours, honours, officers."""
 
 from django.contrib import admin
-from django.contrib.admin import RelatedOnlyFieldListFilter
 
-from .admin_base import ScopedModelAdmin, ScopedTabularInline
+from .admin_base import ScopedModelAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline
 from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
 from .idcard import mask_phone
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
@@ -29,7 +28,7 @@ class MemberAdmin(ScopedModelAdmin):
     inlines = [HonorInline]
     list_display = ["name", "category", "branch", "highest_honor", "age_display", "mobile_display", "status"]
     list_filter = [
-        ("branch", RelatedOnlyFieldListFilter),
+        ("branch", ScopedRelatedFieldListFilter),
         HonorKindFilter,
         HonorLevelFilter,
         HonorYearFilter,
@@ -110,7 +109,7 @@ class MemberAdmin(ScopedModelAdmin):
 @admin.register(Honor)
 class HonorAdmin(ScopedModelAdmin):
     list_display = ["title", "member", "kind", "level", "year", "awarding_body"]
-    list_filter = ["kind", "level", "year", ("member__branch", RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", "level", "year", ("member__branch", ScopedRelatedFieldListFilter)]
     search_fields = ["title", "member__name"]
     autocomplete_fields = ["member"]
     list_select_related = ["member"]
@@ -119,7 +118,7 @@ class HonorAdmin(ScopedModelAdmin):
 @admin.register(OfficerProfile)
 class OfficerProfileAdmin(ScopedModelAdmin):
     list_display = ["user", "branch"]
-    list_filter = [("branch", RelatedOnlyFieldListFilter)]
+    list_filter = [("branch", ScopedRelatedFieldListFilter)]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
 

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import RelatedFieldListFilter, RelatedOnlyFieldListFilter
 
-from members.admin_base import ScopedInline, ScopedModelAdmin, is_branch_owned
+from members.admin_base import ScopedInline, ScopedModelAdmin, ScopedRelatedFieldListFilter, is_branch_owned
 from members.querysets import ScopedQuerySet
 
 PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
@@ -51,12 +51,14 @@ def test_related_list_filters_only_offer_visible_rows(model):
         if isinstance(entry, (tuple, list)):
             field_path, filter_class = entry
             if issubclass(filter_class, RelatedFieldListFilter):
-                assert issubclass(filter_class, RelatedOnlyFieldListFilter), f"{model}: {field_path}"
+                assert issubclass(filter_class, (RelatedOnlyFieldListFilter, ScopedRelatedFieldListFilter)), (
+                    f"{model}: {field_path}"
+                )
             continue
         if isinstance(entry, str):
             field = _resolve(model, entry)
             if field is not None and field.is_relation and is_branch_owned(field.related_model):
-                pytest.fail(f"{model._meta.label}.{entry}: use RelatedOnlyFieldListFilter")
+                pytest.fail(f"{model._meta.label}.{entry}: use a scoped relation filter")
 
 
 def _resolve(model, path):

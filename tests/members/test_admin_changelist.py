@@ -85,3 +85,26 @@ def test_filters(client, staff_user, xihu, params, expected):
     client.force_login(staff_user)
     result = client.get(CHANGELIST, params).context["cl"].result_list
     assert {m.name for m in result} == expected
+
+
+def test_changelist_count_is_capped_and_says_so(client, staff_user, xihu, monkeypatch):
+    from members.admin_base import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 5)
+    fill(xihu, 8)
+    client.force_login(staff_user)
+    response = client.get(CHANGELIST)
+    assert response.context["cl"].result_count == 5
+    assert "超过 5 条" in response.content.decode()
+    monkeypatch.setattr(CappedCountPaginator, "cap", 100)
+    response = client.get(CHANGELIST)
+    assert response.context["cl"].result_count == 8
+    assert "超过" not in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_search_indexes_exist_on_postgres(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'members_member'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"member_name_trgm", "member_mobile_prefix"} <= names
