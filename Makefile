@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MEMBERS ?= 300
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint bench migrate clean
+.PHONY: install run test lint bench bench-province migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ run: migrate
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (PostgreSQL): each prints the project's figure beside a naive baseline.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/laomo_bench
+BENCH_MEMBERS ?= 1000000
+bench: bench-province
+
+bench-province: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/province.py --members $(BENCH_MEMBERS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,200 @@
+#!/usr/bin/env python
+"""`make bench`: a province-size registry (default 1,000,000 members) on PostgreSQL.
+
+Creates a fresh database, migrates, loads the members with honours by COPY, then measures
+each page for the project and for a naive baseline in the same run: median of repeated
+requests after a warm-up, through Django's test client. Prints one table with both and
+their ratio, and the project's query count per page.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+
+
+def recreate_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname="postgres",
+    )  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        )
+    admin.close()
+
+
+def measure(client, url, *, repeat, warmup, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url, params or {})
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url, params or {})
+    return statistics.median(timings), len(ctx.captured_queries)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--naive-repeat", type=int, default=5, help="repeats for the (slow) naive pages")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/laomo_bench"),
+    )
+    parser.add_argument("--keep", action="store_true", help="reuse an already loaded database")
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = args.database_url
+
+    if not args.keep:
+        recreate_database(args.database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from benchmarks.loader import load_members
+    from members.models import Member
+
+    if not args.keep:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", members=0, stdout=open(os.devnull, "w"))
+        print(f"migrated and seeded branches in {time.perf_counter() - started:.1f} s")
+        loaded = load_members(args.members)
+        print(
+            f"LOAD: {loaded['members']:,} members and {loaded['honors']:,} honours by COPY in {loaded['seconds']:.1f} s"
+        )
+    total = Member.objects.count()
+
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    clients = {}
+    for username in ("staff", "officer_xihu"):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        clients[username] = client
+
+    sample = Member.objects.filter(branch__code="xihu").order_by("pk")[total // 46]
+    deep_id = Member.objects.order_by("-id").values_list("id", flat=True)[total // 2]
+    from rest_framework.pagination import Cursor
+
+    from laomo_portal.pagination import IdCursorPagination
+
+    paginator = IdCursorPagination()
+    paginator.base_url = "http://testserver/api/members/"
+    deep_cursor_url = paginator.encode_cursor(Cursor(offset=0, reverse=False, position=str(deep_id)))
+    deep_page_number = (total // 2) // 50
+
+    rows = [
+        # label, target ms, client, project url, params, naive url, naive params
+        (
+            "admin changelist, staff",
+            150,
+            "staff",
+            "/admin/members/member/",
+            None,
+            "/naive-admin/members/member/",
+            None,
+        ),
+        (
+            "admin changelist, officer",
+            150,
+            "officer_xihu",
+            "/admin/members/member/",
+            None,
+            "/naive-admin/members/member/",
+            None,
+        ),
+        (
+            "admin search name fragment",
+            200,
+            "staff",
+            "/admin/members/member/",
+            {"q": sample.name[:2]},
+            "/naive-admin/members/member/",
+            {"q": sample.name[:2]},
+        ),
+        (
+            "admin search full ID",
+            200,
+            "staff",
+            "/admin/members/member/",
+            {"q": sample.id_number},
+            "/naive-admin/members/member/",
+            {"q": sample.id_number},
+        ),
+        (
+            "admin search phone",
+            200,
+            "staff",
+            "/admin/members/member/",
+            {"q": sample.mobile},
+            "/naive-admin/members/member/",
+            {"q": sample.mobile},
+        ),
+        ("API members first page", 60, "staff", "/api/members/", None, "/naive-api/members/", None),
+        (
+            "API members deep page",
+            60,
+            "staff",
+            deep_cursor_url,
+            None,
+            "/naive-api/members/",
+            {"page": deep_page_number},
+        ),
+        ("dashboard, staff", 500, "staff", "/admin/", None, "/naive-dashboard/", None),
+        ("dashboard, officer", 500, "officer_xihu", "/admin/", None, "/naive-dashboard/", None),
+    ]
+    results = []
+    for label, target, who, url, params, naive_url, naive_params in rows:
+        client = clients[who]
+        project_ms, queries = measure(client, url, params=params, repeat=args.repeat, warmup=args.warmup)
+        naive_ms, naive_queries = measure(
+            client, naive_url, params=naive_params, repeat=args.naive_repeat, warmup=1
+        )
+        results.append((label, project_ms, queries, naive_ms, naive_queries, target))
+        print(f"  measured {label}: {project_ms:.1f} ms vs {naive_ms:.1f} ms", flush=True)
+
+    print()
+    print(
+        f"Province benchmark: {total:,} members on PostgreSQL; medians of {args.repeat} (naive {args.naive_repeat}) requests after warm-up"
+    )
+    header = f"{'figure':<30} {'project ms':>10} {'queries':>8} {'naive ms':>10} {'queries':>8} {'ratio':>8} {'target':>8} {'ok':>4}"
+    print(header)
+    print("-" * len(header))
+    for label, project_ms, queries, naive_ms, naive_queries, target in results:
+        ok = "yes" if project_ms <= target else "NO"
+        print(
+            f"{label:<30} {project_ms:>10.1f} {queries:>8} {naive_ms:>10.1f} {naive_queries:>8} {naive_ms / project_ms:>7.1f}x {target:>7}ms {ok:>4}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
