@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MEMBERS ?= 300
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint bench bench-province migrate clean
+.PHONY: install run test lint bench bench-province backup restore migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ bench: bench-province
 
 bench-province: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/province.py --members $(BENCH_MEMBERS)
+
+# Backups: database (pg_dump / SQLite copy) + media in one .tar under backups/.
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output $(FILE),)
+
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/laomo-....tar" && exit 2)
+	$(PY) manage.py restore $(FILE)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,142 @@
+"""Backup and restore of the database and media as one .tar file.
+
+PostgreSQL: ``pg_dump --format=custom`` / ``pg_restore --clean``; SQLite: the sqlite3
+backup API. Media: a gzip tarball of MEDIA_ROOT. A ``manifest.json`` records the row
+counts of the portal's tables so that a restore can be checked against them.
+"""
+
+import datetime
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
+
+
+class BackupError(Exception):
+    pass
+
+
+def table_counts() -> dict[str, int]:
+    """Row counts of every portal table (and users), as the manifest records them."""
+    counts = {}
+    models = [m for label in PORTAL_APPS for m in apps.get_app_config(label).get_models()]
+    models.append(apps.get_model("auth", "User"))
+    for model in models:
+        counts[model._meta.db_table] = model._base_manager.count()
+    return counts
+
+
+def _pg_env(db: dict) -> dict:
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return env
+
+
+def _pg_args(db: dict) -> list[str]:
+    args = []
+    if db.get("HOST"):
+        args += ["--host", db["HOST"]]
+    if db.get("PORT"):
+        args += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        args += ["--username", db["USER"]]
+    return args
+
+
+def _run(command: list[str], env: dict) -> None:
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{command[0]} 失败：{result.stderr.strip()[:2000]}")
+
+
+def backup_create(*, output: Path) -> Path:
+    """Write database + media + manifest into ``output`` (a .tar file); returns its path."""
+    db = settings.DATABASES["default"]
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if connection.vendor == "postgresql":
+            dump = tmp / "database.pgdump"
+            _run(
+                ["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), *_pg_args(db), db["NAME"]],
+                _pg_env(db),
+            )
+        elif connection.vendor == "sqlite":
+            dump = tmp / "database.sqlite3"
+            source = sqlite3.connect(db["NAME"])
+            target = sqlite3.connect(dump)
+            source.backup(target)
+            source.close()
+            target.close()
+        else:
+            raise BackupError(f"不支持的数据库：{connection.vendor}")
+        media = tmp / "media.tar.gz"
+        with tarfile.open(media, "w:gz") as archive:
+            media_root = Path(settings.MEDIA_ROOT)
+            if media_root.exists():
+                archive.add(media_root, arcname="media")
+        manifest = {
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "vendor": connection.vendor,
+            "database_file": dump.name,
+            "counts": table_counts(),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+        with tarfile.open(output, "w") as archive:
+            for name in ("manifest.json", dump.name, media.name):
+                archive.add(tmp / name, arcname=name)
+    return output
+
+
+def _safe_members(archive: tarfile.TarFile, prefix: str = ""):
+    for member in archive.getmembers():
+        if member.name.startswith(("/", "..")) or ".." in Path(member.name).parts:
+            raise BackupError(f"备份文件中有不安全的路径：{member.name}")
+        if prefix and not member.name.startswith(prefix):
+            continue
+        yield member
+
+
+def backup_restore(*, source: Path) -> dict:
+    """Restore a backup into the configured database and MEDIA_ROOT; returns the manifest."""
+    db = settings.DATABASES["default"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with tarfile.open(source, "r") as archive:
+            archive.extractall(tmp, members=list(_safe_members(archive)), filter="data")
+        manifest = json.loads((tmp / "manifest.json").read_text())
+        dump = tmp / manifest["database_file"]
+        if connection.vendor == "postgresql":
+            if manifest["vendor"] != "postgresql":
+                raise BackupError("这是 SQLite 备份，不能恢复到 PostgreSQL。")
+            connection.close()
+            _run(
+                ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                 "--dbname", db["NAME"], *_pg_args(db), str(dump)],
+                _pg_env(db),
+            )  # fmt: skip
+        elif connection.vendor == "sqlite":
+            if manifest["vendor"] != "sqlite":
+                raise BackupError("这是 PostgreSQL 备份，不能恢复到 SQLite。")
+            connection.close()
+            shutil.copyfile(dump, db["NAME"])
+        with tarfile.open(tmp / "media.tar.gz", "r:gz") as media:
+            media_root = Path(settings.MEDIA_ROOT)
+            media_root.mkdir(parents=True, exist_ok=True)
+            members = list(_safe_members(media, "media"))
+            for member in members:
+                member.name = member.name.removeprefix("media").lstrip("/") or "."
+            media.extractall(media_root, members=members, filter="data")
+    return manifest

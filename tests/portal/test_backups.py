@@ -1,0 +1,114 @@
+"""make backup / make restore: a dump restored into a fresh database has the same counts."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests import factories as f
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, env):
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "laomo_portal.test_settings", **env}
+    full_env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def count_sqlite(path, table):
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_sqlite_backup_restores_into_a_fresh_database(tmp_path):
+    source, target = tmp_path / "source.sqlite3", tmp_path / "target.sqlite3"
+    media, restored_media = tmp_path / "media", tmp_path / "restored-media"
+    (media / "scans").mkdir(parents=True)
+    (media / "scans" / "form.pdf").write_bytes(b"%PDF-1.4 scan")
+    env = {"DATABASE_URL": f"sqlite:///{source}", "MEDIA_ROOT": str(media)}
+    manage("migrate", "--noinput", env=env)
+    manage("seed_demo", "--members", "40", env=env)
+    manage("backup", "--output", str(tmp_path / "b.tar"), env=env)
+    restore_env = {"DATABASE_URL": f"sqlite:///{target}", "MEDIA_ROOT": str(restored_media)}
+    output = manage("restore", str(tmp_path / "b.tar"), env=restore_env)
+    assert "恢复完成" in output
+    for table in ("members_member", "members_honor", "members_branch", "auth_user"):
+        assert count_sqlite(target, table) == count_sqlite(source, table) > 0
+    assert (restored_media / "scans" / "form.pdf").read_bytes() == b"%PDF-1.4 scan"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_backup_restores_into_a_fresh_database(tmp_path, xihu, binjiang):
+    import psycopg2
+
+    for branch in (xihu, binjiang):
+        for _ in range(5):
+            f.HonorFactory(member=f.MemberFactory(branch=branch))
+    settings_dict = connection.settings_dict
+    base = f"postgres://{settings_dict['USER'] or 'postgres'}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
+    fresh = f"laomo_restore_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(dbname="postgres", user=settings_dict["USER"] or "postgres",
+                             host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432)  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{fresh}"')
+    try:
+        media = tmp_path / "media"
+        media.mkdir()
+        manage(
+            "backup",
+            "--output",
+            str(tmp_path / "b.tar"),
+            env={"DATABASE_URL": f"{base}/{settings_dict['NAME']}", "MEDIA_ROOT": str(media)},
+        )
+        output = manage(
+            "restore",
+            str(tmp_path / "b.tar"),
+            env={"DATABASE_URL": f"{base}/{fresh}", "MEDIA_ROOT": str(tmp_path / "m2")},
+        )
+        assert "恢复完成" in output
+        restored = psycopg2.connect(dbname=fresh, user=settings_dict["USER"] or "postgres",
+                                    host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432)  # fmt: skip
+        with restored.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM members_member")
+            assert cursor.fetchone()[0] == 10
+            cursor.execute("SELECT COUNT(*) FROM members_honor")
+            assert cursor.fetchone()[0] == 10
+        restored.close()
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+        admin.close()
+
+
+def test_restore_refuses_unsafe_paths(tmp_path):
+    import io
+    import tarfile
+
+    from laomo_portal.backups import BackupError, backup_restore
+
+    bad = tmp_path / "bad.tar"
+    with tarfile.open(bad, "w") as archive:
+        data = b"{}"
+        info = tarfile.TarInfo("../../escape.json")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    with pytest.raises(BackupError):
+        backup_restore(source=bad)
