@@ -52,7 +52,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "laomo_portal.middleware.ContentSecurityPolicyMiddleware",
 ]
+
+# Member and public pages: nothing but our own origin (images also as data: URLs).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 ROOT_URLCONF = "laomo_portal.urls"
 WSGI_APPLICATION = "laomo_portal.wsgi.application"
@@ -80,6 +87,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if not DEBUG and env.bool("REQUIRE_POSTGRES", default=False):
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("production runs on PostgreSQL")
+# DEBUG never runs against a production database: only SQLite or a database on this machine.
+if DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    if DATABASES["default"].get("HOST", "") not in ("", "localhost", "127.0.0.1", "::1"):
+        raise ImproperlyConfigured("DEBUG=true is refused with a non-local (production) DATABASE_URL")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -67,3 +67,27 @@ def test_healthz_answers_when_the_database_does(client, db):
     response = client.get("/healthz/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_debug_is_refused_with_a_production_database():
+    env = {**PRODUCTION_ENV, "DEBUG": "true"}
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "DEBUG=true is refused" in result.stderr
+
+
+def test_public_pages_carry_a_content_security_policy(client, db):
+    response = client.get("/healthz/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_production_cookies_are_secure():
+    result = run_manage(
+        "shell", "-v", "0", "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)",
+        env_overrides=PRODUCTION_ENV,
+    )  # fmt: skip
+    assert result.stdout.split() == ["True", "True", "True", "True"], result.stderr
