@@ -160,6 +160,11 @@ class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, Simpl
                 obj.branch_id = scope.branch_id
         super().save_model(request, obj, form, change)
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index with "… doesn't exist"; we answer 404 instead, the
+        # same for another branch's object and for a missing one (SECURITY.md).
+        raise Http404
+
     # History views fetch through the scoped queryset first: simple-history would fall
     # back to the latest historical record of an object the user cannot see.
     def _require_visible(self, request, object_id):
