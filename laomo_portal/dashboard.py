@@ -42,7 +42,7 @@ def registry_figures(user, today: datetime.date) -> dict:
     )
     return {
         "members_total": sum(by_category.values()),
-        "by_category": [(labels.get(k, k) or "未分类", v) for k, v in sorted(by_category.items())],
+        "by_category": [(labels[k] if k else "未分类", v) for k, v in sorted(by_category.items())],
         "by_branch": by_branch,
         "honors_this_year": honors_this_year,
         "birthdays_today": [b for b in birthdays if (b[2], b[3]) == (today.month, today.day)],
