@@ -1,7 +1,67 @@
-"""The portal's admin site: Django's admin with the staff dashboard as its index page."""
+"""The portal's admin site: Django's admin with the staff dashboard as its index page and
+two-factor authentication (django-otp TOTP) for staff.
 
+OTP is optional for every staff user who has enrolled a device (then always asked), and
+required for superusers and association staff when ``OTP_REQUIRED_FOR_ASSOCIATION`` is on:
+such a user without a confirmed device cannot log in.
+"""
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django_otp import devices_for_user, user_has_device
+from django_otp.forms import OTPAuthenticationFormMixin
+
+from members.roles import is_association_staff
+
+
+def otp_required_for(user) -> bool:
+    """Must this user present a one-time password to use the admin?"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user_has_device(user, confirmed=True):
+        return True
+    return settings.OTP_REQUIRED_FOR_ASSOCIATION and (user.is_superuser or is_association_staff(user))
+
+
+class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
+    otp_device = forms.CharField(required=False, widget=forms.Select)
+    otp_token = forms.CharField(
+        required=False, label="动态验证码", widget=forms.TextInput(attrs={"autocomplete": "one-time-code"})
+    )
+    otp_challenge = forms.CharField(required=False)
+
+    otp_error_messages = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": "请输入验证器上的6位动态验证码。",
+        "invalid_token": "动态验证码不正确或已过期，请重试。",
+        "n_failed_attempts": "验证码错误次数过多，请%(time_remaining)s秒后再试。",
+        "verification_not_allowed": "暂时不能验证，请稍后再试。",
+        "device_required": "请选择验证设备。",
+    }
+
+    def _chosen_device(self, user):
+        # Most staff have one authenticator: use it without asking them to pick it.
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if len(devices) == 1:
+                device = devices[0]
+        return device
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is None or not otp_required_for(user):
+            return cleaned
+        if not user_has_device(user, confirmed=True):
+            raise forms.ValidationError(
+                "此账号必须使用两步验证登录，但尚未绑定验证器。请联系协会管理员绑定后再登录。",
+                code="otp_not_enrolled",
+            )
+        self.clean_otp(user)
+        return cleaned
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -9,13 +69,18 @@ class PortalAdminSite(admin.AdminSite):
     site_title = "劳模工匠管理平台"
     index_title = "工作台"
     index_template = "admin/dashboard.html"
+    login_form = PortalAdminLoginForm
+    login_template = "otp/admin111/login.html"
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        # A session that skipped the second factor (e.g. logged in before OTP was
+        # required) is sent back to the login page.
+        return not otp_required_for(request.user) or request.user.is_verified()
 
     def index(self, request, extra_context=None):
         from .dashboard import dashboard_for
 
         context = {"dashboard": dashboard_for(request.user), **(extra_context or {})}
         return super().index(request, context)
-
-
-class PortalAdminConfig(AdminConfig):
-    default_site = "laomo_portal.admin_site.PortalAdminSite"

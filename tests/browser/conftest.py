@@ -47,7 +47,9 @@ def page_factory(playwright_browser, live_server, request):
     def make(*, phone=False):
         options = {"base_url": live_server.url, "locale": "zh-CN", "accept_downloads": True}
         if phone:
-            options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+            options.update(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+            )
         context = playwright_browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()

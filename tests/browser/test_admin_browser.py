@@ -11,7 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_staff_logs_in_and_searches_a_member(page_factory, shot, xihu, binjiang):
     staff = f.association_staff(username="staff_b")
-    f.HonorFactory(member=f.MemberFactory(branch=binjiang, name="滨江王工"), title="杭州工匠", kind="craftsman")
+    f.HonorFactory(
+        member=f.MemberFactory(branch=binjiang, name="滨江王工"), title="杭州工匠", kind="craftsman"
+    )
     f.MemberFactory(branch=xihu, name="西湖李工")
     page = page_factory()
     admin_login(page, staff.username)
