@@ -5,6 +5,8 @@ Every function that changes who holds a place locks the trip row first
 officers racing for the last place are serialised and exactly one gets it.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -309,6 +311,16 @@ def safety_check_save(*, check: SafetyCheck, actor) -> SafetyCheck:
     return check
 
 
+def _temperature(value) -> Decimal:
+    try:
+        value = Decimal(str(value)).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        value = None
+    if value is None or not (34 <= value <= 43):
+        raise DomainError("请填写正确的体温（34–43℃）。", code="invalid_temperature")
+    return value
+
+
 def participant_mark_departed(*, nomination, actor, temperature=None) -> Nomination:
     """Record that a confirmed participant has departed; refused without a complete safety check."""
     with transaction.atomic():
@@ -332,7 +344,7 @@ def participant_mark_departed(*, nomination, actor, temperature=None) -> Nominat
                 f"{nomination.member.name}尚未完成出发前安全核查，不能登记出发。", code="safety_check_missing"
             )
         if temperature is not None:
-            check.temperature = temperature
+            check.temperature = _temperature(temperature)
             _save(check, actor)
         missing = check.missing_items()
         if missing:
