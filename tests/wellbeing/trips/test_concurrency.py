@@ -41,7 +41,9 @@ def test_two_officers_racing_for_the_last_place_exactly_one_gets_it(xihu, binjia
     f.TripQuotaFactory(trip=trip, branch=binjiang, places=3)
     xihu_officer, binjiang_officer = f.officer(xihu, username="ox"), f.officer(binjiang, username="ob")
     for _ in range(2):
-        nomination_create(trip=trip, member=f.WorkProfileFactory(member__branch=xihu).member, actor=xihu_officer)
+        nomination_create(
+            trip=trip, member=f.WorkProfileFactory(member__branch=xihu).member, actor=xihu_officer
+        )
     a = f.WorkProfileFactory(member__branch=xihu).member
     b = f.WorkProfileFactory(member__branch=binjiang).member
 
@@ -60,7 +62,9 @@ def test_two_staff_approving_waitlisted_nominees_for_one_freed_place_exactly_one
     f.TripQuotaFactory(trip=trip, branch=xihu, places=1)
     staff_a, staff_b = f.association_staff(username="sa"), f.association_staff(username="sb")
     first, second = (
-        f.NominationFactory(trip=trip, member=f.WorkProfileFactory(member__branch=xihu).member, status="waitlisted")
+        f.NominationFactory(
+            trip=trip, member=f.WorkProfileFactory(member__branch=xihu).member, status="waitlisted"
+        )
         for _ in range(2)
     )
 
