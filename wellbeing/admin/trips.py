@@ -131,11 +131,12 @@ class ConvalescenceTripAdmin(AssociationOnlyAdmin):
     ]
     actions = ["assign_rooms", "rescore", "fill_from_waitlist"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_place_counts()
+
     @admin.display(description="已占用/候补")
     def places_display(self, obj):
-        held = obj.nominations.holding().count()
-        waiting = obj.nominations.filter(status=Nomination.Status.WAITLISTED).count()
-        return f"{held}/{obj.capacity}（候补{waiting}）"
+        return f"{obj.held_count}/{obj.capacity}（候补{obj.waitlist_count}）"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -43,6 +43,13 @@ class ConvalescenceTripQuerySet(models.QuerySet):
     def not_cancelled(self):
         return self.exclude(status=TripStatus.CANCELLED)
 
+    def with_place_counts(self):
+        """Annotate places held (待审核 + 已确认) and waitlisted, for lists without one query per row."""
+        return self.annotate(
+            held_count=Count("nominations", filter=Q(nominations__status__in=HOLDING)),
+            waitlist_count=Count("nominations", filter=Q(nominations__status=Nomination.Status.WAITLISTED)),
+        )
+
     def open_for_branch(self, branch_id):
         """Trips taking nominations that give this branch a quota."""
         return self.filter(status=TripStatus.OPEN, quotas__branch_id=branch_id, quotas__places__gt=0)

@@ -113,3 +113,17 @@ def test_officer_cannot_download_the_whole_trip_roster(client, xihu_officer, tri
     client.force_login(xihu_officer)
     url = reverse("admin:wellbeing_convalescencetrip_roster", args=[trip.pk, "participants", "xlsx"])
     assert client.get(url).status_code == 404
+
+
+def test_member_page_section_shows_own_trip_and_missing_safety_items(trip, participants):
+    from django.template.loader import render_to_string
+
+    from members.sections import member_sections
+
+    member = participants[1].member
+    [section] = [s for s in member_sections(member) if s["key"] == "wellbeing_trips"]
+    html = render_to_string(section["template"], section)
+    assert trip.name in html and "已确认" in html and "出发前安全核查" in html
+    other = participants[2].member
+    [section] = [s for s in member_sections(other) if s["key"] == "wellbeing_trips"]
+    assert [i["trip"] for i in section["trip_items"]] == [trip]
