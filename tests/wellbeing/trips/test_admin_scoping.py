@@ -211,3 +211,23 @@ def test_quota_total_above_capacity_is_refused_in_the_trip_form(client, staff_us
     assert "超过本团总名额 5 人" in response.content.decode()
     trip.refresh_from_db()
     assert trip.capacity == 10
+
+
+def test_staff_edit_rules_and_weights_in_the_admin(client, staff_user, rules):
+    client.force_login(staff_user)
+    data = {
+        "min_age": "", "max_age": 68, "max_health_status": 2, "require_health_record": "on", "lookback_years": 2,
+        "weight_front_line": "30", "weight_heavy_or_harsh": "20", "weight_epidemic": "25",
+        "weight_per_year_since": "5", "years_since_cap": 10, "weight_per_year_of_age": "0.5", "age_base": 45,
+        "annual_goal": 260,
+    }  # fmt: skip
+    response = client.post(url("triprules_change", rules.pk), data)
+    assert response.status_code == 302
+    rules.refresh_from_db()
+    assert (rules.max_age, rules.lookback_years, rules.weight_front_line, rules.updated_by) == (
+        68,
+        2,
+        30,
+        staff_user,
+    )
+    assert rules.history.count() == 2
