@@ -392,10 +392,6 @@ class NominationAddForm(forms.ModelForm):
         model = Nomination
         fields = ["trip", "member", "reason"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
     def clean(self):
         data = super().clean()
         trip, member = data.get("trip"), data.get("member")
@@ -444,13 +440,6 @@ class NominationAdmin(ScopedModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = NominationAddForm
-            form_class = super().get_form(request, obj, change, **kwargs)
-
-            class RequestForm(form_class):
-                def __init__(self, *args, **kw):
-                    super().__init__(*args, request=request, **kw)
-
-            return RequestForm
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request, obj=None):

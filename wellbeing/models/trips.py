@@ -112,10 +112,7 @@ class ConvalescenceTrip(models.Model):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "返回日期不能早于出发日期。"})
-        if self.pk and self.capacity is not None:
-            quota_total = self.quotas.aggregate(total=models.Sum("places"))["total"] or 0
-            if quota_total > self.capacity:
-                raise ValidationError({"capacity": f"各分会名额合计 {quota_total} 人，总名额不能少于此数。"})
+        # Quotas against capacity are checked with the quotas being posted (TripQuotaInlineFormSet).
 
     @property
     def days(self) -> int:

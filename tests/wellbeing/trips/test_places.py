@@ -164,3 +164,15 @@ def test_officer_cannot_withdraw_another_branchs_nominee(
         nomination_withdraw(nomination=nomination, actor=xihu_officer)
     nomination.refresh_from_db()
     assert nomination.status == S.PENDING
+
+
+def test_a_quota_cannot_drop_below_the_places_already_held(trip, xihu, healthy, xihu_officer):
+    from django.core.exceptions import ValidationError
+
+    for _ in range(2):
+        nominate(trip, healthy(xihu), xihu_officer)
+    quota = TripQuota.objects.get(trip=trip, branch=xihu)
+    quota.places = 1
+    with pytest.raises(ValidationError) as exc:
+        quota.full_clean()
+    assert exc.value.message_dict["places"] == ["该分会已占用 2 个名额，名额不能少于此数。"]
