@@ -106,6 +106,69 @@ def member_user(member, **kwargs):
 # ----------------------------------------------------------------------------------------
 
 
+class TripFactory(factory.django.DjangoModelFactory):
+    """An open trip two months ahead (status set directly: tests of the life cycle use the service)."""
+
+    class Meta:
+        model = "wellbeing.ConvalescenceTrip"
+
+    name = factory.Sequence(lambda n: f"千岛湖疗休养{n}期")
+    region = "province"
+    route = "杭州—淳安千岛湖"
+    destination = "千岛湖职工疗休养基地"
+    start_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=60))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=4))
+    capacity = 10
+    cost_per_person = 2800
+    status = "open"
+
+
+class TripQuotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.TripQuota"
+
+    trip = factory.SubFactory(TripFactory)
+    branch = factory.SubFactory(BranchFactory)
+    places = 5
+
+
+class WorkProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.MemberWorkProfile"
+
+    member = factory.SubFactory(MemberFactory)
+    health_status = 1
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """A nomination row written directly: for history set-ups (past trips), not for the rules under test."""
+
+    class Meta:
+        model = "wellbeing.Nomination"
+
+    trip = factory.SubFactory(TripFactory)
+    member = factory.SubFactory(MemberFactory)
+    branch = factory.LazyAttribute(lambda o: o.member.branch)
+    status = "approved"
+
+
+class SafetyCheckFactory(factory.django.DjangoModelFactory):
+    """A complete safety check."""
+
+    class Meta:
+        model = "wellbeing.SafetyCheck"
+
+    nomination = factory.SubFactory(NominationFactory)
+    health_declared = True
+    health_declaration = "无重大疾病"
+    emergency_contact_name = "李四"
+    emergency_contact_relation = "配偶"
+    emergency_contact_phone = "13700001111"
+    insurance_company = "中国人寿"
+    insurance_policy_number = "PICC2026-0001"
+    special_needs = "无"
+
+
 # ----------------------------------------------------------------------------------------
 # workshops
 # ----------------------------------------------------------------------------------------

@@ -5,3 +5,16 @@ class WellbeingConfig(AppConfig):
     name = "wellbeing"
     verbose_name = "关心关爱"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from members.sections import register_member_section
+
+        from .sections import trips_section_context
+
+        register_member_section(
+            key="wellbeing_trips",
+            title="我的疗休养",
+            template="wellbeing/me_trips.html",
+            context=trips_section_context,
+            order=60,
+        )

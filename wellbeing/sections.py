@@ -1,0 +1,38 @@
+"""The member's own page (/me/): a 我的疗休养 section, registered in WellbeingConfig.ready()."""
+
+from .models import Nomination, TripStatus
+
+SHOWN = (
+    Nomination.Status.PENDING,
+    Nomination.Status.APPROVED,
+    Nomination.Status.WAITLISTED,
+    Nomination.Status.NO_SHOW,
+)
+
+
+def trips_section_context(member) -> dict:
+    """The member's own nominations (newest trip first) with the programme of upcoming ones."""
+    nominations = (
+        Nomination.objects.filter(member=member, status__in=SHOWN)
+        .exclude(trip__status=TripStatus.CANCELLED)
+        .select_related("trip", "safety_check")
+        .prefetch_related("trip__programme")
+        .order_by("-trip__start_date")[:10]
+    )
+    items = []
+    for n in nominations:
+        check = getattr(n, "safety_check", None)
+        items.append(
+            {
+                "trip": n.trip,
+                "status": n.get_status_display(),
+                "room": n.room_number,
+                "programme": list(n.trip.programme.all())
+                if n.trip.status in (TripStatus.OPEN, TripStatus.CLOSED, TripStatus.DEPARTED)
+                else [],
+                "safety_missing": check.missing_items()
+                if check
+                else (["出发前安全核查"] if n.status == "approved" else []),
+            }
+        )
+    return {"trip_items": items}
