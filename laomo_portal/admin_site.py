@@ -20,9 +20,14 @@ def otp_required_for(user) -> bool:
     """Must this user present a one-time password to use the admin?"""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user_has_device(user, confirmed=True):
-        return True
-    return settings.OTP_REQUIRED_FOR_ASSOCIATION and (user.is_superuser or is_association_staff(user))
+    # Cached on the user object for the request: the admin asks several times per page.
+    cached = getattr(user, "_laomo_otp_required", None)
+    if cached is None:
+        cached = user_has_device(user, confirmed=True) or (
+            settings.OTP_REQUIRED_FOR_ASSOCIATION and (user.is_superuser or is_association_staff(user))
+        )
+        user._laomo_otp_required = cached
+    return cached
 
 
 class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
