@@ -48,12 +48,16 @@ def _locked(issue: NewsletterIssue, actor) -> NewsletterIssue:
         raise DomainError("未找到该期刊。", code="not_found") from None
 
 
-def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterIssue:
+def _check_move(issue: NewsletterIssue, to: str) -> None:
     if not issue.can_move_to(to):
         raise ConflictError(
             f"{issue}当前为“{issue.get_status_display()}”，不能改为“{Status(to).label}”。",
             code="bad_transition",
         )
+
+
+def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterIssue:
+    _check_move(issue, to)
     issue.status = to
     issue._change_reason = reason
     user = _user(actor)
@@ -67,6 +71,7 @@ def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterI
 def issue_submit(*, issue: NewsletterIssue, actor) -> NewsletterIssue:
     """草稿 → 审核: the editor (association staff or the branch's officer) asks for review."""
     issue = _locked(issue, actor)
+    _check_move(issue, Status.REVIEW)
     if not issue.articles.exists():
         raise DomainError(f"{issue}还没有文章，不能提交审核。", code="empty_issue")
     issue.submitted_at = timezone.now()
@@ -92,6 +97,7 @@ def issue_publish(*, issue: NewsletterIssue, actor) -> NewsletterIssue:
     issue = _locked(issue, actor)
     if not _is_association(actor):
         raise DomainError("只有协会工作人员可以发布期刊，分会可提交审核。", code="forbidden")
+    _check_move(issue, Status.PUBLISHED)
     if not issue.articles.exists():
         raise DomainError(f"{issue}还没有文章，不能发布。", code="empty_issue")
     issue.published_at = timezone.now()
