@@ -210,3 +210,28 @@ def test_search_queryset_is_case_insensitive(published):
 
 def test_readable_by_anonymous_is_published_only(published, draft, in_review):
     assert list(Article.objects.readable_by(AnonymousUser())) == [published]
+
+
+def _many_articles(count):
+    from publications.services import SYSTEM, issue_publish
+
+    issue = f.NewsletterIssueFactory(cover=f.png_file("cover.png"))
+    for i in range(count):
+        article = f.ArticleFactory(issue=issue, title=f"第{i}篇")
+        f.ArticlePhotoFactory(article=article)
+    issue_submit(issue=issue, actor=SYSTEM)
+    issue_publish(issue=issue, actor=SYSTEM)
+    return issue
+
+
+@pytest.mark.parametrize("name", ["index", "issue", "search"])
+def test_list_pages_use_a_constant_number_of_queries(client, django_assert_max_num_queries, name):
+    issue = _many_articles(8)
+    urls = {
+        "index": reverse("publications:index"),
+        "issue": reverse("publications:issue", args=[issue.number]),
+        "search": reverse("publications:search") + "?q=篇",
+    }
+    with django_assert_max_num_queries(6):
+        response = client.get(urls[name])
+    assert response.status_code == 200 and "第7篇" in response.content.decode()
