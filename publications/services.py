@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from members.documents import data_url, render_pdf
 from members.errors import ConflictError, DomainError
-from members.roles import is_association_staff
+from members.notifications import notify_branch, send_email
+from members.roles import ASSOCIATION_GROUP, is_association_staff
 
 from .models import Article, ArticlePhoto, NewsletterIssue
 from .models.newsletter import NEWSLETTER_NAME
@@ -64,7 +65,49 @@ def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterI
     if user is not None:
         issue._history_user = user
     issue.save()
+    transaction.on_commit(lambda: _enqueue_notice(issue.pk, to))
     return issue
+
+
+def _enqueue_notice(issue_id: int, status: str) -> None:
+    from .tasks import issue_notify_task
+
+    issue_notify_task.delay(issue_id, status)
+
+
+def issue_notify(*, issue_id: int, status: str) -> int:
+    """Tell the other side of the review about a step (e-mail; returns the number sent).
+
+    A branch's submission goes to the association staff; a return, publication or
+    withdrawal of a branch's issue goes to that branch's officers. The association's own
+    issues need no notice.
+    """
+    issue = NewsletterIssue.objects.select_related("branch").filter(pk=issue_id).first()
+    if issue is None or issue.branch_id is None or issue.status != status:
+        return 0  # gone, association-owned, or already moved on
+    if status == Status.REVIEW:
+        from django.contrib.auth import get_user_model
+
+        emails = list(
+            get_user_model()
+            .objects.filter(is_active=True, is_staff=True, groups__name=ASSOCIATION_GROUP)
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        if not emails:
+            return 0
+        return send_email(
+            to=emails,
+            subject=f"{issue.branch.name}提交了{issue}，请审核",
+            body=f"{issue.branch.name}提交了{issue}（{issue.month_label}）待审核，请登录管理平台处理。",
+        )
+    subjects = {
+        Status.DRAFT: f"{issue}已退回或撤回为草稿",
+        Status.PUBLISHED: f"{issue}已审核通过并发布",
+    }
+    body = subjects[status] + (f"。审核意见：{issue.review_note}" if issue.review_note else "。")
+    return notify_branch(branch_id=issue.branch_id, subject=subjects[status], body=body)
 
 
 @transaction.atomic

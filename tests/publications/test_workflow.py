@@ -142,3 +142,45 @@ def test_month_is_stored_as_first_day(xihu):
     issue.refresh_from_db()
     assert issue.month == datetime.date(2021, 11, 1)
     assert issue.month_label == "2021年11月"
+
+
+def test_branch_submission_notifies_association_staff(
+    xihu_draft, xihu_officer, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff_user.email = "staff@hzlmgj.example"
+    staff_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_submit(issue=xihu_draft, actor=xihu_officer)
+    assert [m.to for m in mailoutbox] == [["staff@hzlmgj.example"]]
+    assert "西湖区提交了" in mailoutbox[0].subject
+
+
+def test_publication_notifies_the_branch_officers(
+    xihu_draft, xihu_officer, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    xihu_officer.email = "xihu@hzlmgj.example"
+    xihu_officer.save()
+    issue_submit(issue=xihu_draft, actor=xihu_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_return(issue=xihu_draft, actor=staff_user, note="请补充照片")
+    assert mailoutbox[-1].to == ["xihu@hzlmgj.example"]
+    assert "请补充照片" in mailoutbox[-1].body
+
+
+def test_association_issues_send_no_notice(staff_user, mailoutbox, django_capture_on_commit_callbacks):
+    staff_user.email = "staff@hzlmgj.example"
+    staff_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        f.published_issue()
+    assert mailoutbox == []
+
+
+def test_a_stale_notice_is_not_sent(xihu_draft, xihu_officer, staff_user, mailoutbox):
+    from publications.services import issue_notify
+
+    staff_user.email = "staff@hzlmgj.example"
+    staff_user.save()
+    issue_submit(issue=xihu_draft, actor=xihu_officer)
+    issue_return(issue=xihu_draft, actor=staff_user)
+    assert issue_notify(issue_id=xihu_draft.pk, status=Status.REVIEW) == 0
+    assert mailoutbox == []
