@@ -52,8 +52,29 @@ def test_print_pdf_opens_and_pdftotext_finds_the_article_titles(issue, tmp_path)
     assert "劳模工匠坊" in text and "第20期" in text
 
 
-def test_print_pdf_has_a_front_page_and_a_page_per_article(issue, tmp_path):
-    assert pdf_pages(issue_print_pdf(issue=issue), tmp_path) == 3
+def test_print_pdf_has_a_front_page_with_contents_then_the_articles(issue, tmp_path):
+    pdf = issue_print_pdf(issue=issue)
+    assert pdf_pages(pdf, tmp_path) >= 2
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+
+    def page(n):
+        args = ["pdftotext", "-f", str(n), "-l", str(n), str(path), "-"]
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    assert "本期目录" in page(1) and "正文第一段" not in page(1)
+    assert "三十年磨一剑" in page(2) and "正文第一段" in page(2)
+
+
+def test_a_long_issue_runs_over_many_pages(tmp_path):
+    issue = f.NewsletterIssueFactory()
+    for i in range(6):
+        f.ArticleFactory(
+            issue=issue, title=f"长文{i}", body="<p>" + "劳模精神、劳动精神、工匠精神。" * 120 + "</p>"
+        )
+    text = pdf_text(pdf := issue_print_pdf(issue=issue), tmp_path)
+    assert pdf_pages(pdf, tmp_path) > 6
+    assert all(f"长文{i}" in text for i in range(6))
 
 
 def test_photos_go_in_as_data_urls_and_are_embedded(issue, tmp_path):
