@@ -8,9 +8,12 @@ distribution records are the association's own (no branch_path: association-only
 
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q, Sum
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin_base import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
@@ -89,9 +92,59 @@ class NewsletterIssueAdmin(DraftOnlyForOfficersMixin, ScopedModelAdmin):
         "links",
     ]
     actions = ["submit_for_review", "publish", "return_to_draft", "withdraw"]
+    change_form_template = "admin/publications/newsletterissue/change_form.html"
+
+    # Workflow buttons on the change page: step -> (label, service, done, association only).
+    STEPS = {
+        "submit": ("提交审核", services.issue_submit, "已提交审核", False),
+        "publish": ("审核通过并发布", services.issue_publish, "已发布", True),
+        "return": ("退回修改", services.issue_return, "已退回修改", True),
+        "withdraw": ("撤回发布", services.issue_withdraw, "已撤回为草稿", True),
+    }
+    STEP_FROM = {"submit": DRAFT, "publish": "review", "return": "review", "withdraw": "published"}
 
     def issue_of(self, obj):
         return obj
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.workflow_view))
+        return [
+            path("<path:object_id>/workflow/<str:step>/", view, name="publications_newsletterissue_workflow"),
+            *super().get_urls(),
+        ]
+
+    def workflow_steps(self, request, obj) -> list[tuple[str, str]]:
+        """The buttons this user may press for this issue in its current status."""
+        association = is_association_staff(request.user)
+        steps = []
+        for step, (label, _service, _done, association_only) in self.STEPS.items():
+            if association_only and not association:
+                continue
+            if obj.status == self.STEP_FROM[step]:
+                steps.append((step, label))
+        return steps
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = {**(extra_context or {})}
+        if obj is not None:
+            extra_context["workflow_steps"] = self.workflow_steps(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_view(self, request, object_id, step):
+        """POST one workflow step for one issue, found through the scoped queryset (else 404)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or step not in self.STEPS or not self.has_view_permission(request, obj):
+            raise Http404
+        _label, service, done, _association_only = self.STEPS[step]
+        kwargs = {"note": request.POST.get("note", "")} if step in ("return", "withdraw") else {}
+        try:
+            service(issue=obj, actor=request.user, **kwargs)
+        except DomainError as exc:
+            self.message_domain_error(request, exc)
+        else:
+            self.message_user(request, f"{obj}{done}。", level=messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:publications_newsletterissue_change", args=[obj.pk]))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("branch").annotate(n_articles=Count("articles"))

@@ -351,3 +351,71 @@ def test_staff_see_every_issue_with_its_owner(client, rows, staff_user):
     assert response.context["cl"].result_count == 3
     html = response.content.decode()
     assert "西湖区" in html and "滨江区" in html and "协会" in html
+
+
+# ---------------------------------------------------------------------------------------
+# workflow buttons on the change page
+# ---------------------------------------------------------------------------------------
+
+
+def _steps(client, issue):
+    response = client.get(reverse("admin:publications_newsletterissue_change", args=[issue.pk]))
+    return [step for step, _ in response.context["workflow_steps"]]
+
+
+def _press(client, issue, step, **data):
+    url = reverse("admin:publications_newsletterissue_workflow", args=[issue.pk, step])
+    return client.post(url, data)
+
+
+def test_change_page_offers_the_steps_of_each_role(client, rows, xihu_officer, staff_user):
+    issue = rows["xihu"]["issue"]
+    client.force_login(xihu_officer)
+    assert _steps(client, issue) == ["submit"]
+    html = client.get(reverse("admin:publications_newsletterissue_change", args=[issue.pk])).content.decode()
+    assert f'action="/admin/publications/newsletterissue/{issue.pk}/workflow/submit/"' in html
+    issue_submit(issue=issue, actor=SYSTEM)
+    assert _steps(client, issue) == []
+    client.force_login(staff_user)
+    assert _steps(client, issue) == ["publish", "return"]
+
+
+def test_staff_publish_with_the_button(client, rows, staff_user):
+    issue = rows["assoc"]["issue"]
+    client.force_login(staff_user)
+    assert _press(client, issue, "submit").status_code == 302
+    assert _press(client, issue, "publish").status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == Status.PUBLISHED
+
+
+def test_staff_return_with_a_note_from_the_button(client, rows, staff_user):
+    issue = rows["xihu"]["issue"]
+    issue_submit(issue=issue, actor=SYSTEM)
+    client.force_login(staff_user)
+    _press(client, issue, "return", note="标题太长")
+    issue.refresh_from_db()
+    assert (issue.status, issue.review_note) == (Status.DRAFT, "标题太长")
+
+
+def test_officer_pressing_publish_changes_nothing(client, rows, xihu_officer):
+    issue = rows["xihu"]["issue"]
+    issue_submit(issue=issue, actor=SYSTEM)
+    client.force_login(xihu_officer)
+    _press(client, issue, "publish")
+    issue.refresh_from_db()
+    assert issue.status == Status.REVIEW
+
+
+def test_workflow_url_of_another_branch_is_404(client, rows, xihu_officer):
+    client.force_login(xihu_officer)
+    assert _press(client, rows["binjiang"]["issue"], "submit").status_code == 404
+    assert _press(client, rows["assoc"]["issue"], "submit").status_code == 404
+    rows["binjiang"]["issue"].refresh_from_db()
+    assert rows["binjiang"]["issue"].status == Status.DRAFT
+
+
+def test_workflow_url_refuses_get(client, rows, staff_user):
+    client.force_login(staff_user)
+    url = reverse("admin:publications_newsletterissue_workflow", args=[rows["xihu"]["issue"].pk, "submit"])
+    assert client.get(url).status_code == 405
