@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin_base import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
+from members.audit import access_log_record
 from members.errors import DomainError
 from members.roles import is_association_staff
+from members.spreadsheets import xlsx_response
 
 from . import services
 from .models import Article, ArticlePhoto, Book, BookDistribution, Exhibition, NewsletterIssue, Work
@@ -285,11 +287,37 @@ class BookAdmin(SimpleHistoryAdmin):
 
 @admin.register(BookDistribution)
 class BookDistributionAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "book", "recipient", "recipient_kind", "copies"]
+    list_display = ["date", "book", "recipient", "recipient_kind", "copies", "contact"]
     list_filter = ["recipient_kind", "book", "date"]
     search_fields = ["recipient", "book__title"]
     date_hierarchy = "date"
     list_select_related = ["book"]
+    actions = ["export_xlsx"]
+
+    @admin.action(description="导出所选赠书记录（Excel）", permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        rows = [
+            [d.date, d.book.series, d.book.volume, d.book.title, d.book.isbn_display, d.recipient,
+             d.get_recipient_kind_display(), d.copies, d.contact, d.notes]
+            for d in queryset.select_related("book").order_by("date", "pk")
+        ]  # fmt: skip
+        # The receiving contact's name is personal data: the export is logged.
+        access_log_record(
+            user=request.user, action="export", target="丛书赠书记录", request=request, row_count=len(rows)
+        )
+        headers = [
+            "赠送日期",
+            "丛书",
+            "分册",
+            "书名",
+            "ISBN",
+            "受赠单位",
+            "单位类别",
+            "册数",
+            "接收人",
+            "备注",
+        ]
+        return xlsx_response("丛书赠书记录.xlsx", headers, rows, title="赠书记录", text_columns=[4])
 
 
 # ---------------------------------------------------------------------------------------

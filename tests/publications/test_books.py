@@ -138,3 +138,29 @@ def test_book_changes_are_in_history():
     book.save()
     assert [h.title for h in book.history.order_by("history_id")][-1] == "新书名"
     assert book.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_distribution_export_is_a_logged_neutralised_spreadsheet(client, staff_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from members.models import AccessLog
+
+    book = f.BookFactory()
+    record = BookDistribution.objects.create(
+        book=book, recipient='=HYPERLINK("http://x")', recipient_kind="school", copies=30,
+        date=datetime.date(2021, 4, 23), contact="王老师",
+    )  # fmt: skip
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:publications_bookdistribution_changelist"),
+        {"action": "export_xlsx", "_selected_action": [record.pk]},
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["F2"].value.startswith("'=")
+    assert sheet["E2"].value == book.isbn_display and sheet["H2"].value == 30
+    log = AccessLog.objects.get()
+    assert (log.target, log.row_count) == ("丛书赠书记录", 1)
