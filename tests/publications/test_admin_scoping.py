@@ -419,3 +419,42 @@ def test_workflow_url_refuses_get(client, rows, staff_user):
     client.force_login(staff_user)
     url = reverse("admin:publications_newsletterissue_workflow", args=[rows["xihu"]["issue"].pk, "submit"])
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("term", ["20", "xihu期刊", "匠心 20"])
+def test_issue_search_accepts_numbers_and_words(client, rows, staff_user, term):
+    client.force_login(staff_user)
+    assert (
+        client.get(reverse("admin:publications_newsletterissue_changelist"), {"q": term}).status_code == 200
+    )
+
+
+def test_cover_upload_is_checked_by_content(client, staff_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:publications_newsletterissue_add"),
+        {"number": 40, "month": "2021-11-01", "cover": SimpleUploadedFile("cover.jpg", b"MZ\x90\x00 evil"),
+         "articles-TOTAL_FORMS": "0", "articles-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["cover"]
+    assert not NewsletterIssue.objects.filter(number=40).exists()
+
+
+def test_article_photo_upload_is_checked_by_content(client, rows, staff_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    article = rows["assoc"]["article"]
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:publications_article_change", args=[article.pk]),
+        {"issue": article.issue.pk, "position": 0, "title": article.title, "category": "story", "body": "<p>x</p>",
+         "photos-TOTAL_FORMS": "2", "photos-INITIAL_FORMS": "1",
+         "photos-0-id": rows["assoc"]["photo"].pk, "photos-0-article": article.pk, "photos-0-caption": "", "photos-0-position": 0,
+         "photos-1-article": article.pk, "photos-1-image": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n broken"),
+         "photos-1-caption": "坏图", "photos-1-position": 1},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert article.photos.count() == 1
