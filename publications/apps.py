@@ -5,3 +5,16 @@ class PublicationsConfig(AppConfig):
     name = "publications"
     verbose_name = "宣传出版"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from members.sections import register_member_section
+
+        from .sections import featured_articles_context
+
+        register_member_section(
+            key="publications",
+            title="报道我的文章",
+            template="publications/me_section.html",
+            context=featured_articles_context,
+            order=60,
+        )

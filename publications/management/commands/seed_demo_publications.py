@@ -1,0 +1,141 @@
+"""Demo content for the publications app: a published issue, a book, an exhibition (idempotent)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from members.models import Member
+from publications.isbn import isbn13_check_digit
+from publications.models import Article, Book, BookDistribution, Exhibition, NewsletterIssue, Work
+from publications.models.books import SERIES_NAME
+from publications.services import SYSTEM, issue_publish, issue_submit
+
+DEMO_NUMBER = 20
+DEMO_MONTH = datetime.date(2021, 11, 1)
+
+ARTICLES = [
+    (
+        Article.Category.MEETING,
+        "市劳模工匠协会召开2021年度分会工作交流会",
+        "协会秘书处",
+        "<p>11月12日，杭州市劳模工匠协会在市职工文化中心召开2021年度分会工作交流会，"
+        "13个区县(市)分会和10个产业分会的负责人参加会议。</p>"
+        "<p>会议总结了今年“双百”送课、技术攻关和走访慰问等工作，部署了明年的重点任务。</p>",
+    ),
+    (
+        Article.Category.STORY,
+        "三十年磨一剑：记汽轮机装配钳工的匠心人生",
+        "记者 王晓明",
+        "<p>在杭州汽轮动力集团的装配车间里，他一干就是三十年。从学徒到<strong>首席技师</strong>，"
+        "他带出的徒弟已有四十多人。</p><h3>把每一道工序做到极致</h3>"
+        "<p>“精度差一丝，机组就要多抖一分。”这是他常挂在嘴边的一句话。</p>",
+    ),
+    (
+        Article.Category.TALENT,
+        "翰墨飘香：劳模工匠书画篆刻作品展开幕",
+        "西湖区分会",
+        "<p>本次展览共展出44位劳模工匠创作的书法、绘画、篆刻作品82件，展期两周。</p>",
+    ),
+    (
+        Article.Category.NOTICE,
+        "关于开展2022年劳模疗休养报名工作的通知",
+        "协会办公室",
+        "<p>各分会：2022年度劳模疗休养报名工作即日启动，请于12月20日前报送名单。</p>"
+        '<p>详情见<a href="https://www.hzgh.org/">杭州市总工会网站</a>。</p>',
+    ),
+]
+
+
+def demo_isbn(serial: int) -> str:
+    first12 = f"97875213{serial:04d}"
+    return first12 + isbn13_check_digit(first12)
+
+
+class Command(BaseCommand):
+    help = "创建《劳模工匠坊》演示期刊（已发布，含文章）、一册丛书和一次展览（可重复运行，不会重复创建）。"
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        issue = self.seed_issue()
+        book = self.seed_book()
+        exhibition = self.seed_exhibition()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{issue}（{issue.get_status_display()}，{issue.articles.count()}篇文章）；"
+                f"丛书{book}；展览“{exhibition}”（{exhibition.works.count()}件作品）。"
+            )
+        )
+
+    def seed_issue(self) -> NewsletterIssue:
+        issue, created = NewsletterIssue.objects.get_or_create(
+            number=DEMO_NUMBER, defaults={"month": DEMO_MONTH, "title": "匠心筑梦 劳模风采"}
+        )
+        if created:
+            cover = settings.BASE_DIR / "static" / "publications" / "og-default.png"
+            issue.cover.save("cover.png", ContentFile(cover.read_bytes()), save=True)
+            members = list(Member.objects.order_by("pk")[:2])
+            for position, (category, title, author, body) in enumerate(ARTICLES, start=1):
+                article = Article.objects.create(
+                    issue=issue, category=category, title=title, author=author, body=body, position=position
+                )
+                if category == Article.Category.STORY and members:
+                    article.featured_members.add(*members)
+        if issue.status == NewsletterIssue.Status.DRAFT:
+            issue = issue_submit(issue=issue, actor=SYSTEM)
+        if issue.status == NewsletterIssue.Status.REVIEW:
+            issue = issue_publish(issue=issue, actor=SYSTEM)
+        return issue
+
+    def seed_book(self) -> Book:
+        book, created = Book.objects.get_or_create(
+            series=SERIES_NAME,
+            volume=1,
+            defaults={
+                "title": "匠心：杭州工匠的故事",
+                "editor": "杭州市劳模工匠协会 编",
+                "publisher": "浙江人民出版社",
+                "isbn": demo_isbn(1),
+                "year": 2020,
+            },
+        )
+        if created:
+            for recipient, kind, copies, day in [
+                ("浙江工业大学", BookDistribution.RecipientKind.UNIVERSITY, 200, datetime.date(2020, 11, 5)),
+                ("杭州技师学院", BookDistribution.RecipientKind.VOCATIONAL, 150, datetime.date(2020, 11, 20)),
+                ("杭州市长寿桥小学", BookDistribution.RecipientKind.SCHOOL, 60, datetime.date(2021, 4, 23)),
+            ]:
+                BookDistribution.objects.create(
+                    book=book, recipient=recipient, recipient_kind=kind, copies=copies, date=day
+                )
+        return book
+
+    def seed_exhibition(self) -> Exhibition:
+        exhibition, created = Exhibition.objects.get_or_create(
+            title="劳模工匠书画篆刻作品展",
+            start_date=datetime.date(2020, 9, 28),
+            defaults={
+                "end_date": datetime.date(2020, 10, 11),
+                "venue": "杭州市职工文化中心",
+                "organiser": "杭州市劳模工匠协会",
+            },
+        )
+        if created:
+            members = list(Member.objects.order_by("pk")[:2])
+            works = [
+                (Work.Kind.CALLIGRAPHY, "行书·劳动最光荣", members[0] if members else None, "特邀书家"),
+                (Work.Kind.PAINTING, "西湖春晓", members[1] if len(members) > 1 else None, "特邀画家"),
+                (Work.Kind.SEAL, "匠心独运", None, "陈篆刻"),
+            ]
+            for position, (kind, title, artist, guest) in enumerate(works, start=1):
+                Work.objects.create(
+                    exhibition=exhibition,
+                    kind=kind,
+                    title=title,
+                    artist=artist,
+                    guest_artist="" if artist else guest,
+                    position=position,
+                )
+        return exhibition

@@ -1,1 +1,0 @@
-"""Models of the publications app (filled in by its own issue)."""
