@@ -18,8 +18,8 @@ from members.models import Branch, Member
 from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 from workshops.models import (
     Assessment,
-    Criterion,
     CoverageTarget,
+    Criterion,
     Dimension,
     Standard,
     Subsidy,
