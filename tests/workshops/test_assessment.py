@@ -21,7 +21,9 @@ def two_dimensions(db):
     """60% 建家基础 (criteria of 10 and 30 points), 40% 阵地建设 (one of 20 points); pass mark 80."""
     standard = Standard.objects.create(name="测试规范", version="v1", pass_mark=D(80))
     base = Dimension.objects.create(standard=standard, name="建家基础", weight=D(60), min_score=D(0), order=1)
-    site = Dimension.objects.create(standard=standard, name="阵地建设", weight=D(40), min_score=D(50), order=2)
+    site = Dimension.objects.create(
+        standard=standard, name="阵地建设", weight=D(40), min_score=D(50), order=2
+    )
     a = Criterion.objects.create(dimension=base, text="领衔劳模", max_score=D(10), order=1)
     b = Criterion.objects.create(dimension=base, text="工作计划", max_score=D(30), order=2)
     c = Criterion.objects.create(dimension=site, text="场所面积", max_score=D(20), order=1)
@@ -71,27 +73,45 @@ def test_assessment_record_stores_total_and_pass(two_dimensions, staff_user, xih
     standard, a, b, c = two_dimensions
     workshop = f.WorkshopFactory(branch=xihu, status="reviewed")
     assessment = Assessment(
-        workshop=workshop, standard=standard, purpose="acceptance", assessed_on=datetime.date(2021, 5, 1), assessors="组"
+        workshop=workshop,
+        standard=standard,
+        purpose="acceptance",
+        assessed_on=datetime.date(2021, 5, 1),
+        assessors="组",
     )
     assessment_record(assessment=assessment, scores={a.pk: D(10), b.pk: D(30), c.pk: D(11)}, actor=staff_user)
     assessment.refresh_from_db()
-    assert (assessment.total_score, assessment.passed, assessment.recorded_by) == (D("82.00"), True, staff_user)
+    assert (assessment.total_score, assessment.passed, assessment.recorded_by) == (
+        D("82.00"),
+        True,
+        staff_user,
+    )
     assert AssessmentScore.objects.filter(assessment=assessment).count() == 3
 
 
 @pytest.mark.parametrize(
     "scores, message",
-    [({"a": 10, "b": 30}, "未评分"), ({"a": 11, "b": 30, "c": 10}, "得分应在0至10之间"), ({"a": -1, "b": 1, "c": 1}, "得分应在")],
+    [
+        ({"a": 10, "b": 30}, "未评分"),
+        ({"a": 11, "b": 30, "c": 10}, "得分应在0至10之间"),
+        ({"a": -1, "b": 1, "c": 1}, "得分应在"),
+    ],
 )
 def test_missing_or_out_of_range_scores_write_nothing(two_dimensions, staff_user, xihu, scores, message):
     standard, a, b, c = two_dimensions
     ids = {"a": a.pk, "b": b.pk, "c": c.pk}
     workshop = f.WorkshopFactory(branch=xihu, status="reviewed")
     assessment = Assessment(
-        workshop=workshop, standard=standard, purpose="acceptance", assessed_on=datetime.date(2021, 5, 1), assessors="组"
+        workshop=workshop,
+        standard=standard,
+        purpose="acceptance",
+        assessed_on=datetime.date(2021, 5, 1),
+        assessors="组",
     )
     with pytest.raises(DomainError, match=message):
-        assessment_record(assessment=assessment, scores={ids[k]: D(v) for k, v in scores.items()}, actor=staff_user)
+        assessment_record(
+            assessment=assessment, scores={ids[k]: D(v) for k, v in scores.items()}, actor=staff_user
+        )
     assert not Assessment.objects.exists()
 
 
@@ -112,7 +132,9 @@ def test_officer_cannot_record_an_assessment(two_dimensions, xihu_officer, xihu)
         assessed_on=datetime.date(2021, 5, 1), assessors="组",
     )  # fmt: skip
     with pytest.raises(DomainError, match="协会工作人员"):
-        assessment_record(assessment=assessment, scores={a.pk: D(1), b.pk: D(1), c.pk: D(1)}, actor=xihu_officer)
+        assessment_record(
+            assessment=assessment, scores={a.pk: D(1), b.pk: D(1), c.pk: D(1)}, actor=xihu_officer
+        )
 
 
 def test_assessment_used_by_a_transition_is_locked(xihu, staff_user, assess):
@@ -143,9 +165,10 @@ def test_copy_makes_an_editable_version_with_the_same_criteria(standard, staff_u
     copy = standard_copy(standard=standard, actor=staff_user, version="2026版")
     assert copy.is_active is False
     assert [d.weight for d in copy.dimensions.all()] == [d.weight for d in standard.dimensions.all()]
-    assert Criterion.objects.filter(dimension__standard=copy).count() == Criterion.objects.filter(
-        dimension__standard=standard
-    ).count()
+    assert (
+        Criterion.objects.filter(dimension__standard=copy).count()
+        == Criterion.objects.filter(dimension__standard=standard).count()
+    )
 
 
 def test_demo_standard_has_five_dimensions_weighing_100(standard):
@@ -195,6 +218,9 @@ def test_admin_refuses_an_acceptance_assessment_for_an_applied_house(client, sta
 def test_standard_used_by_an_assessment_is_read_only_in_the_admin(client, staff_user, standard, xihu, assess):
     assess(f.WorkshopFactory(branch=xihu, status="reviewed"))
     client.force_login(staff_user)
-    client.post(reverse("admin:workshops_standard_change", args=[standard.pk]), {"name": "改", "version": "x", "pass_mark": 10})
+    client.post(
+        reverse("admin:workshops_standard_change", args=[standard.pk]),
+        {"name": "改", "version": "x", "pass_mark": 10},
+    )
     standard.refresh_from_db()
     assert (standard.name, standard.pass_mark) != ("改", D(10))
