@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from members.querysets import ScopedQuerySet
@@ -21,8 +21,17 @@ class WorkshopQuerySet(ScopedQuerySet):
         return self.filter(named_on__lte=year_end).exclude(revoked_on__lte=year_end)
 
     def with_subsidy_total(self):
-        """Annotate ``subsidy_total``: everything ever paid to each house."""
-        return self.annotate(subsidy_total=Coalesce(Sum("subsidies__amount"), ZERO))
+        """Annotate ``subsidy_total``: everything ever paid to each house (a subquery: no GROUP BY)."""
+        from .models import Subsidy
+
+        total = (
+            Subsidy.objects.filter(workshop=OuterRef("pk"))
+            .order_by()
+            .values("workshop")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(subsidy_total=Coalesce(Subquery(total), ZERO))
 
 
 class AssessmentQuerySet(ScopedQuerySet):
@@ -62,7 +71,3 @@ class SubsidyQuerySet(ScopedQuerySet):
 class ActivityQuerySet(ScopedQuerySet):
     def counts_by_kind(self):
         return self.values("kind").annotate(count=Count("pk"), people=Sum("participants")).order_by("kind")
-
-
-def status_counts_filter(status_field="workshops__status", statuses=()):
-    return Count("workshops", filter=Q(**{f"{status_field}__in": statuses}))
