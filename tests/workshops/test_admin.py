@@ -153,3 +153,31 @@ def test_annual_review_through_the_button(client, staff_user, xihu, assess):
     client.post(url("transition", house.pk, "named"), {"review_year": 2022, "comment": "合格"})
     house.refresh_from_db()
     assert house.last_reviewed_year == 2022
+
+
+def _png_bytes():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_photo_upload_is_checked_by_content(client, staff_user, xihu, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    house = f.WorkshopFactory(branch=xihu, status="applied")
+    client.force_login(staff_user)
+    data = add_data(house.leader, name=house.name, branch=xihu.pk)
+    fake = SimpleUploadedFile("plaque.jpg", b"this is not an image", content_type="image/jpeg")
+    response = client.post(url("change", house.pk), {**data, "photos-TOTAL_FORMS": 1, "photos-0-image": fake})
+    assert response.status_code == 200
+    assert not house.photos.exists()
+    real = SimpleUploadedFile("plaque.png", _png_bytes(), content_type="image/png")
+    response = client.post(url("change", house.pk), {**data, "photos-TOTAL_FORMS": 1, "photos-0-image": real})
+    assert response.status_code == 302
+    photo = house.photos.get()
+    assert photo.image.name.startswith("workshops/photos/") and "plaque" not in photo.image.name

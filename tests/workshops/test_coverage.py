@@ -146,3 +146,15 @@ def test_bad_year_falls_back_to_this_year(client, staff_user, network):
     client.force_login(staff_user)
     response = client.get(URL, {"year": "abc"})
     assert response.context["year"] == datetime.date.today().year
+
+
+def test_report_query_count_does_not_grow_with_branches_or_houses(staff_user, network, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12) as small:
+        coverage_report(user=staff_user, year=2022)
+    for i in range(10):
+        branch = f.BranchFactory(name=f"分会{i}", code=f"extra-{i}")
+        f.WorkshopFactory(branch=branch, status="named", named_on=datetime.date(2021, 1, 1))
+        CoverageTarget.objects.create(year=2022, branch=branch, target_count=1)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        coverage = coverage_report(user=staff_user, year=2022)
+    assert len(coverage.rows) == 13
