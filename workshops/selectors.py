@@ -13,10 +13,19 @@ def member_workshop_context(member) -> dict:
         .distinct()
         .order_by("name")
     )
-    activities = WorkshopActivity.objects.filter(presenters=member).select_related("workshop").order_by("-held_on")[:10]
+    activities = (
+        WorkshopActivity.objects.filter(presenters=member)
+        .select_related("workshop")
+        .order_by("-held_on")[:10]
+    )
     return {
         "workshops": [
-            {"name": w.name, "status": w.get_status_display(), "named_on": w.named_on, "is_leader": w.leader_id == member.pk}
+            {
+                "name": w.name,
+                "status": w.get_status_display(),
+                "named_on": w.named_on,
+                "is_leader": w.leader_id == member.pk,
+            }
             for w in houses
         ],
         "activities": list(activities),

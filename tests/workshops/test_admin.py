@@ -181,3 +181,14 @@ def test_photo_upload_is_checked_by_content(client, staff_user, xihu, settings, 
     assert response.status_code == 302
     photo = house.photos.get()
     assert photo.image.name.startswith("workshops/photos/") and "plaque" not in photo.image.name
+
+
+def test_members_involved_are_kept_in_the_history(client, staff_user, xihu):
+    house = f.WorkshopFactory(branch=xihu)
+    joiner = f.MemberFactory(branch=xihu)
+    client.force_login(staff_user)
+    data = add_data(house.leader, name=house.name, branch=xihu.pk, members=[house.leader.pk, joiner.pk])
+    assert client.post(url("change", house.pk), data).status_code == 302
+    latest = house.history.first()
+    assert {m.member_id for m in latest.members.all()} == {house.leader.pk, joiner.pk}
+    assert latest.history_user == staff_user

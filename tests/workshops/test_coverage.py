@@ -148,7 +148,9 @@ def test_bad_year_falls_back_to_this_year(client, staff_user, network):
     assert response.context["year"] == datetime.date.today().year
 
 
-def test_report_query_count_does_not_grow_with_branches_or_houses(staff_user, network, django_assert_max_num_queries):
+def test_report_query_count_does_not_grow_with_branches_or_houses(
+    staff_user, network, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(12) as small:
         coverage_report(user=staff_user, year=2022)
     for i in range(10):

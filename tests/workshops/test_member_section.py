@@ -20,11 +20,16 @@ def test_section_lists_houses_led_and_joined_but_not_revoked(xihu, xihu_member):
     revoked = f.WorkshopFactory(branch=xihu, status="revoked", name="撤销之家")
     revoked.members.add(xihu_member)
     section = _section(xihu_member)
-    assert [(w["name"], w["is_leader"]) for w in section["workshops"]] == [("参与之家", False), ("领衔之家", True)]
+    assert [(w["name"], w["is_leader"]) for w in section["workshops"]] == [
+        ("参与之家", False),
+        ("领衔之家", True),
+    ]
 
 
 def test_section_renders_activities_presented(xihu, xihu_member):
-    activity = f.WorkshopActivityFactory(workshop=f.WorkshopFactory(branch=xihu, status="named"), title="焊接绝技")
+    activity = f.WorkshopActivityFactory(
+        workshop=f.WorkshopFactory(branch=xihu, status="named"), title="焊接绝技"
+    )
     activity.presenters.add(xihu_member)
     html = render_to_string("workshops/me_section.html", _section(xihu_member))
     assert "焊接绝技" in html and "尚未加入劳模工匠之家" in html

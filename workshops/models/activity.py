@@ -84,7 +84,7 @@ class WorkshopActivity(models.Model):
     )
     summary = models.TextField("活动简介", blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[presenters])
 
     branch_path = "workshop__branch"
     objects = ActivityQuerySet.as_manager()

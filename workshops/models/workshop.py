@@ -88,7 +88,8 @@ class Workshop(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The members involved are part of the house's record: their changes are kept too.
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[members])
 
     branch_path = "branch"
     officer_actions = ("view", "add", "change")
