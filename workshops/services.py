@@ -22,6 +22,7 @@ from .models import (
     AssessmentScore,
     Standard,
     Subsidy,
+    TransitionRule,
     Workshop,
     WorkshopTransition,
 )
@@ -172,7 +173,7 @@ def _check_requirements(
     return extra
 
 
-def workshop_allowed_transitions(*, workshop, actor) -> list[tuple[str, "TransitionRule"]]:  # noqa: F821
+def workshop_allowed_transitions(*, workshop, actor) -> list[tuple[str, TransitionRule]]:
     """The (to_status, rule) pairs the map offers this actor from the house's current status.
 
     Requirements (assessments, documents) are checked when the transition is made.

@@ -224,3 +224,62 @@ def test_standard_used_by_an_assessment_is_read_only_in_the_admin(client, staff_
     )
     standard.refresh_from_db()
     assert (standard.name, standard.pass_mark) != ("改", D(10))
+
+
+# --- attachments: checked by content, downloaded through the scope, logged ------------------------
+
+
+@pytest.fixture
+def attachment(xihu, assess, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from workshops.models import AssessmentAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    assessment = assess(f.WorkshopFactory(branch=xihu, status="reviewed"))
+    row = AssessmentAttachment(assessment=assessment, title="评分表")
+    row.file.save("sheet.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return row
+
+
+def _attachment_url(row):
+    return reverse("admin:workshops_assessment_attachment", args=[row.assessment_id, row.pk])
+
+
+def test_attachment_download_is_logged(client, staff_user, attachment):
+    from members.models import AccessLog
+
+    client.force_login(staff_user)
+    response = client.get(_attachment_url(attachment))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AccessLog.objects.filter(action="download", user=staff_user).exists()
+
+
+def test_attachment_of_other_branch_is_404(client, binjiang_officer, attachment):
+    client.force_login(binjiang_officer)
+    assert client.get(_attachment_url(attachment)).status_code == 404
+
+
+def test_own_branch_officer_downloads_attachment_and_page_links_to_the_scoped_view(
+    client, xihu_officer, attachment
+):
+    client.force_login(xihu_officer)
+    assert client.get(_attachment_url(attachment)).status_code == 200
+    body = client.get(
+        reverse("admin:workshops_assessment_change", args=[attachment.assessment_id])
+    ).content.decode()
+    assert attachment.file.url not in body
+
+
+def test_attachment_with_a_faked_type_is_refused(client, staff_user, standard, xihu):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    workshop = f.WorkshopFactory(branch=xihu, status="reviewed")
+    client.force_login(staff_user)
+    data = _post_data(workshop, standard, "0.9")
+    fake = SimpleUploadedFile("minutes.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    data.update({"attachments-TOTAL_FORMS": 1, "attachments-0-title": "纪要", "attachments-0-file": fake})
+    response = client.post(reverse("admin:workshops_assessment_add"), data)
+    assert response.status_code == 200
+    assert not Assessment.objects.exists()

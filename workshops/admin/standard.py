@@ -2,10 +2,15 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
+from members.admin_base import ScopedModelAdmin, ScopedTabularInline, scoped_queryset
+from members.audit import access_log_record
 from members.errors import DomainError
 
 from ..forms import assessment_form_for, score_field_name
@@ -117,11 +122,67 @@ class DimensionAdmin(FrozenStandardMixin, SimpleHistoryAdmin):
         return False  # reached from its standard
 
 
+class _AttachmentLink:
+    """What the file widget shows for a stored attachment: its title, linked to the scoped download."""
+
+    def __init__(self, value):
+        self.value = value
+        attachment = value.instance
+        self.url = reverse(
+            "admin:workshops_assessment_attachment", args=[attachment.assessment_id, attachment.pk]
+        )
+
+    def __str__(self):
+        return self.value.instance.title or "附件"
+
+
+class AttachmentWidget(AdminFileWidget):
+    """Links to the scoped, logged download view instead of the storage URL."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if (
+            context["widget"]["is_initial"]
+            and getattr(value, "instance", None) is not None
+            and value.instance.pk
+        ):
+            context["widget"]["value"] = _AttachmentLink(value)
+        return context
+
+
 class AttachmentInline(ScopedTabularInline):
     model = AssessmentAttachment
     extra = 0
     fields = ["title", "file", "uploaded_at"]
     readonly_fields = ["uploaded_at"]
+    formfield_overrides = {models.FileField: {"widget": AttachmentWidget}}
+
+    def _locked(self, obj):
+        return obj is not None and obj.is_locked
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    def get_fields(self, request, obj=None):
+        if not self.has_change_permission(request, obj):
+            # Read-only rows would print the storage URL; link to the scoped view instead.
+            return ["title", "download_link", "uploaded_at"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "download_link"]
+
+    @admin.display(description="文件")
+    def download_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', _AttachmentLink(obj.file).url, obj.title)
 
 
 BASE_FIELDS = ["workshop", "purpose", "review_year", "assessed_on", "assessors", "conclusion"]
@@ -171,6 +232,34 @@ class AssessmentAdmin(ScopedModelAdmin):
         if self._editable(request, obj):
             kwargs["form"] = assessment_form_for(self._standard(obj), request.user)
         return super().get_form(request, obj, change, **kwargs)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:assessment_id>/attachments/<int:pk>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="workshops_assessment_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attachment_view(self, request, assessment_id, pk):
+        """Download one attachment: found through the user's scope (else 404), and logged."""
+        attachment = (
+            scoped_queryset(AssessmentAttachment, request.user)
+            .filter(pk=pk, assessment_id=assessment_id)
+            .first()
+        )
+        if attachment is None or not self.has_view_permission(request, attachment.assessment):
+            raise Http404
+        access_log_record(
+            user=request.user, action="download", target=f"评估附件 {attachment.title}"[:200], request=request,
+            detail={"assessment": assessment_id, "attachment": pk},
+        )  # fmt: skip
+        ext = attachment.file.name.rsplit(".", 1)[-1]
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=f"{attachment.title}.{ext}"
+        )
 
     def save_model(self, request, obj, form, change):
         assessment_record(assessment=obj, scores=form.scores, actor=request.user)
