@@ -96,7 +96,7 @@ def assessment_form_for(standard, actor):
                 max_value=c.max_score,
                 max_digits=5,
                 decimal_places=2,
-                help_text=f"满分{c.max_score.normalize():f}分",
+                help_text=f"满分{c.max_score.normalize():f}分" + (f"。{c.guidance}" if c.guidance else ""),
             )
     return type("AssessmentForm", (AssessmentFormBase,), attrs)
 

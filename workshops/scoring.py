@@ -22,6 +22,7 @@ class CriterionSpec:
     id: int
     text: str
     max_score: Decimal
+    guidance: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class StandardSpec:
         dimensions = []
         for dim in standard.dimensions.prefetch_related("criteria").order_by("order", "pk"):
             criteria = tuple(
-                CriterionSpec(c.pk, c.text, c.max_score)
+                CriterionSpec(c.pk, c.text, c.max_score, c.guidance)
                 for c in sorted(dim.criteria.all(), key=lambda c: (c.order, c.pk))
             )
             dimensions.append(DimensionSpec(dim.pk, dim.name, dim.weight, dim.min_score, criteria))
