@@ -5,3 +5,16 @@ class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = "劳模工匠之家"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from members.sections import register_member_section
+
+        from .selectors import member_workshop_context
+
+        register_member_section(
+            key="workshops",
+            title="我的劳模工匠之家",
+            template="workshops/me_section.html",
+            context=member_workshop_context,
+            order=20,
+        )

@@ -1,1 +1,0 @@
-"""Models of the workshops app (filled in by its own issue)."""
