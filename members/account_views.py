@@ -21,6 +21,7 @@ from .tokens import activation_token
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 HOUR = 3600
+TOO_MANY = "尝试次数过多，请一小时后再试。"
 
 
 def _login_username(value: str) -> str:
@@ -97,9 +98,8 @@ def claim(request):
     status = 200
     if request.method == "POST":
         if _throttled(request, "claim", extra=request.POST.get("mobile", "")[:20]):
-            form = ClaimForm()
-            form.add_error(None, "尝试次数过多，请一小时后再试。")
-            return render(request, "members/me/claim.html", {"form": form}, status=429)
+            context = {"form": ClaimForm(), "error": TOO_MANY}
+            return render(request, "members/me/claim.html", context, status=429)
         if form.is_valid():
             member = services.member_claim_match(**form.cleaned_data)
             if member is None:
@@ -148,9 +148,8 @@ def password_reset(request):
     form = ResetStartForm(request.POST or None)
     if request.method == "POST":
         if _throttled(request, "reset", extra=request.POST.get("mobile", "")[:20]):
-            form = ResetStartForm()
-            form.add_error(None, "尝试次数过多，请一小时后再试。")
-            return render(request, "members/me/reset.html", {"form": form}, status=429)
+            context = {"form": ResetStartForm(), "error": TOO_MANY}
+            return render(request, "members/me/reset.html", context, status=429)
         if form.is_valid():
             mobile = form.cleaned_data["mobile"]
             member = Member.objects.filter(mobile=mobile, user__isnull=False, user__is_active=True).first()
