@@ -255,3 +255,17 @@ def test_renderer_template_with_local_file_and_url_fetches_neither(settings, tmp
     )
     content = documents.render_pdf("evil.html", {})
     assert b"root:" not in content and b"/EmbeddedFile" not in content
+
+
+def test_seed_demo_issues_and_renders_for_demo_member():
+    from django.core.management import call_command
+
+    from members.models import CraftsmanCard
+
+    call_command("seed_demo", members=40)
+    call_command("seed_demo", members=40)
+    member = Certificate.objects.get().member
+    assert member.user.username == "member"
+    assert Certificate.objects.get().is_ready
+    if member.category in ("craftsman", "both"):
+        assert CraftsmanCard.objects.get(member=member).is_ready
