@@ -46,7 +46,7 @@ def login_view(request):
             login(request, user)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "members:me"
+                target = "admin:index" if user.is_staff else "members:me"
             return redirect(target)
         form.add_error(None, "手机号或密码不正确。")
     return render(request, "members/me/login.html", {"form": form})
