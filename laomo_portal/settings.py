@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "laomo_portal",
+    "axes",
     "members",
     "workshops",
     "volunteering",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "laomo_portal.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Member and public pages: nothing but our own origin (images also as data: URLs).
@@ -95,6 +98,24 @@ if DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     if DATABASES["default"].get("HOST", "") not in ("", "localhost", "127.0.0.1", "::1"):
         raise ImproperlyConfigured("DEBUG=true is refused with a non-local (production) DATABASE_URL")
 
+# Logins: django-axes locks the pair (username, client IP) after repeated failures, so
+# nobody can lock an administrator out from elsewhere (SECURITY.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_VERBOSE = False
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client address is decided in one place, the same one the access log uses.
+AXES_CLIENT_IP_CALLABLE = "members.audit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "members/me/locked_out.html"
+
+LOGIN_URL = "members:login"
+LOGIN_REDIRECT_URL = "members:me"
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -117,6 +138,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Certificates and cards hold personal data: a storage that no URL serves; downloads go
+# through a view that checks scope and logs. Production points it at a private bucket.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
+}
 
 # Uploads: Django's limits stay on; each upload is also checked by content.
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
@@ -235,3 +267,10 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="杭州市劳模工匠协会")
+
+# Member self-service: one-time codes, throttles, documents.
+ACCOUNT_CODE_TTL_SECONDS = env.int("ACCOUNT_CODE_TTL_SECONDS", default=600)
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)  # verification pages per client per 10 minutes
+CLAIM_RATE_LIMIT = env.int("CLAIM_RATE_LIMIT", default=5)  # claim/reset attempts per client per hour
+CRAFTSMAN_CARD_VALID_YEARS = env.int("CRAFTSMAN_CARD_VALID_YEARS", default=3)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -1,5 +1,7 @@
 """Test settings: the environment's database and broker, a fast hasher, no HTTPS redirect."""
 
+import tempfile
+
 from .settings import *  # noqa: F403
 from .settings import REDIS_URL
 
@@ -14,4 +16,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="laomo-private-test-"), "base_url": None},
+    },
 }

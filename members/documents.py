@@ -3,18 +3,25 @@
 It fetches nothing but the project's own static files (fonts, images, CSS) and ``data:``
 URLs; any other URL (``file:///etc/passwd``, ``http://…``) raises and is not embedded.
 Images that are not static files (QR codes, photos) go in as ``data:`` URLs.
+
+Fonts: the project's own face (``static/pdf/fonts.css`` → ``static/fonts/``) is registered
+once per process in a shared ``FontConfiguration``; registering it per document would cost
+reading and indexing a 12 MB font each time. Rendering holds a lock because that
+configuration (fontconfig/Pango state) is shared between threads.
 """
 
 import base64
 import logging
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -54,9 +61,33 @@ def data_url(content: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
+FONTS_STYLESHEET = "pdf/fonts.css"
+_render_lock = threading.Lock()
+_fonts: tuple[FontConfiguration, CSS] | None = None
+
+
+def _font_setup() -> tuple[FontConfiguration, CSS]:
+    """The process-wide font configuration with the project's faces registered (once)."""
+    global _fonts
+    if _fonts is None:
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            url=static_base_url() + FONTS_STYLESHEET,
+            url_fetcher=StaticOnlyFetcher(),
+            font_config=font_config,
+        )
+        _fonts = (font_config, stylesheet)
+    return _fonts
+
+
+def static_base_url() -> str:
+    return allowed_roots()[0].as_uri() + "/"
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render ``templates/<app>/pdf/...`` to PDF bytes through the restricted fetcher."""
     html = render_to_string(template_name, context)
-    base_url = allowed_roots()[0].as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf()
+    with _render_lock:
+        font_config, fonts_stylesheet = _font_setup()
+        document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher())
+        return document.write_pdf(stylesheets=[fonts_stylesheet], font_config=font_config)

@@ -338,3 +338,13 @@ class WorkFactory(factory.django.DjangoModelFactory):
     guest_artist = "特邀作者"
     kind = "calligraphy"
     title = factory.Sequence(lambda n: f"作品{n}")
+RARE_NAME = "王堃喆昇淼赟珺䶮"  # characters outside GB2312 (䶮 is CJK Extension A)
+
+
+def craftsman(branch, **kwargs):
+    """A member holding a craftsman title (eligible for a 匠心卡)."""
+    member = MemberFactory(branch=branch, **kwargs)
+    HonorFactory(
+        member=member, kind=Honor.Kind.CRAFTSMAN, level=Honor.Level.CITY, title="杭州工匠", year=2021
+    )
+    return member

@@ -11,9 +11,6 @@ import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Playwright's sync API keeps an event loop in the test thread; the ORM calls made by the
-# tests themselves (fixtures, assertions) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -26,6 +23,11 @@ def pytest_collection_modifyitems(config, items):
 def playwright_browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in the test thread; the ORM calls made by
+    # the tests themselves (fixtures, assertions) are still synchronous and safe. Only for
+    # the browser tests, and removed afterwards.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -37,6 +39,10 @@ def playwright_browser():
         )  # fmt: skip
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

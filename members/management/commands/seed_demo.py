@@ -21,10 +21,17 @@ from members.demo import (
     random_name,
 )
 from members.idcard import parse_id_number
-from members.models import Branch, Honor, Member, OfficerProfile
+from members.models import Branch, Certificate, CraftsmanCard, Honor, Member, OfficerProfile
 from members.permissions import sync_role_groups
 from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
-from members.services import members_refresh_categories
+from members.services import (
+    card_issue,
+    card_render,
+    certificate_issue,
+    certificate_render,
+    craftsman_title,
+    members_refresh_categories,
+)
 
 DEMO_PASSWORD = "laomo-demo-2026"
 
@@ -42,11 +49,14 @@ class Command(BaseCommand):
         branches = self.seed_branches()
         created = self.seed_members(branches, members, random.Random(seed))
         logins = self.seed_users(branches)
+        documents = self.seed_documents()
         self.stdout.write(
             self.style.SUCCESS(
                 f"分会 {len(branches)} 个；新建劳模工匠 {created} 名；共 {Member.objects.count()} 名。"
             )
         )
+        for line in documents:
+            self.stdout.write(line)
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
@@ -137,3 +147,30 @@ class Command(BaseCommand):
             demo_member.save(update_fields=["user"])
         logins.append(("member", f"劳模工匠本人：{demo_member.name if demo_member else '—'}"))
         return logins
+
+    def seed_documents(self) -> list[str]:
+        """A rendered certificate (and, for a craftsman, a 匠心卡) for the demo member, once.
+
+        Rendered here, not only by the worker, so a first run shows the feature end to end
+        even before a Celery worker is up (the queued render then finds the file and stops).
+        """
+        member = Member.objects.filter(user__username="member").first()
+        staff = get_user_model().objects.get(username="staff")
+        if member is None:
+            return []
+        lines = []
+        certificate = Certificate.objects.filter(member=member).first()
+        if certificate is None and member.honors.exists():
+            certificate = certificate_issue(member=member, actor=staff, purpose="办理公园年卡")
+            certificate_render(certificate_id=certificate.pk)
+        if certificate:
+            lines.append(
+                f"演示证明 {certificate.serial}：/verify/{certificate.serial}/?code={certificate.verification_code}"
+            )
+        card = CraftsmanCard.objects.filter(member=member).first()
+        if card is None and craftsman_title(member):
+            card = card_issue(member=member, actor=staff)
+            card_render(card_id=card.pk)
+        if card:
+            lines.append(f"演示匠心卡 {card.number}：/verify/{card.number}/?code={card.verification_code}")
+        return lines

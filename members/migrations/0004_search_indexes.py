@@ -32,5 +32,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0002_access_log")]
+    dependencies = [("members", "0003_certificates_and_craftsman_cards")]
     operations = [migrations.RunPython(forward, backward)]

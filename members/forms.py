@@ -1,0 +1,58 @@
+"""Forms of the member-facing pages (login, claim, activation, reset, certificate request)."""
+
+from django import forms
+
+from .models import Certificate
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(label="手机号或用户名", max_length=150)
+    password = forms.CharField(label="密码", widget=forms.PasswordInput)
+
+
+class ClaimForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号", max_length=18, min_length=18)
+    mobile = forms.RegexField(
+        label="手机号码", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号码。"}
+    )
+
+
+class PasswordForm(forms.Form):
+    password1 = forms.CharField(label="设置密码", widget=forms.PasswordInput, min_length=10)
+    password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            raise forms.ValidationError("两次输入的密码不一致。")
+        return data
+
+
+class CodePasswordForm(PasswordForm):
+    code = forms.RegexField(
+        label="短信验证码", regex=r"^\d{6}$", error_messages={"invalid": "请输入6位验证码。"}
+    )
+    field_order = ["code", "password1", "password2"]
+
+
+class ResetStartForm(forms.Form):
+    mobile = forms.RegexField(
+        label="手机号码", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号码。"}
+    )
+
+
+class CertificateRequestForm(forms.Form):
+    purpose = forms.ChoiceField(label="用途", choices=[(p, p) for p in Certificate.PURPOSES])
+    purpose_other = forms.CharField(label="其他用途（选“其他”时填写）", max_length=90, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("purpose") == "其他":
+            other = (data.get("purpose_other") or "").strip()
+            if not other:
+                raise forms.ValidationError("请填写具体用途。")
+            data["purpose_text"] = other
+        else:
+            data["purpose_text"] = data.get("purpose", "")
+        return data

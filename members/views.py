@@ -1,0 +1,116 @@
+"""Public verification, the member's own pages (/me/) and the scoped document downloads."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import services
+from .audit import access_log_record, client_ip
+from .errors import DomainError
+from .forms import CertificateRequestForm
+from .models import Certificate, CraftsmanCard, Honor, Member
+from .sections import member_sections
+from .throttle import throttle_hit
+from .verification import verify_document
+
+VERIFY_WINDOW = 600
+
+
+@never_cache
+def verify(request, serial):
+    """/verify/<serial>/?code=…: 有效 / 已撤销 / one neutral 无法验证; throttled per client."""
+    if not throttle_hit(
+        f"verify:{client_ip(request)}", limit=settings.VERIFY_RATE_LIMIT, window=VERIFY_WINDOW
+    ):
+        response = render(request, "members/verify.html", {"throttled": True}, status=429)
+        response["Retry-After"] = str(VERIFY_WINDOW)
+        return response
+    result = verify_document(serial, request.GET.get("code"))
+    response = render(request, "members/verify.html", {"result": result})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def own_member(user) -> Member:
+    """The member record of a logged-in member; anybody else gets 404."""
+    member = (
+        Member.objects.filter(user=user).select_related("branch").first() if user.is_authenticated else None
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+@never_cache
+@login_required
+def me(request):
+    """The member's own page: profile, honours, certificates, cards and other apps' sections."""
+    member = own_member(request.user)
+    certificates = Certificate.objects.of_member(member)
+    context = {
+        "member": member,
+        "honors": Honor.objects.filter(member=member),
+        "certificates": certificates,
+        "cards": CraftsmanCard.objects.of_member(member),
+        "pending": any(not c.is_ready for c in certificates if c.render_state == "pending"),
+        "form": CertificateRequestForm(),
+        "sections": member_sections(member),
+    }
+    return render(request, "members/me/home.html", context)
+
+
+@require_POST
+@login_required
+def me_certificate_request(request):
+    """A member asks for a standard certificate of all their honours; no staff step."""
+    member = own_member(request.user)
+    form = CertificateRequestForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("__all__", []) or ["请选择用途。"]:
+            messages.error(request, error)
+        return redirect("members:me")
+    try:
+        certificate = services.certificate_issue(
+            member=member, actor=request.user, purpose=form.cleaned_data["purpose_text"],
+            channel=Certificate.Channel.SELF,
+        )  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已提交，证明 {certificate.serial} 正在生成，稍候即可下载。")
+    return redirect("members:me")
+
+
+def _downloadable(model, request):
+    """Staff: their scope (officers their branch). Members: only their own."""
+    if request.user.is_staff:
+        return model.objects.visible_to(request.user)
+    return model.objects.of_member(own_member(request.user))
+
+
+def _file_response(request, obj, *, label: str, filename: str):
+    if not obj.is_ready:
+        raise Http404
+    access_log_record(
+        user=request.user, action="download", target=f"{label} {filename}", request=request,
+        detail={"model": obj._meta.model_name, "pk": obj.pk},
+    )  # fmt: skip
+    response = FileResponse(obj.pdf.open("rb"), as_attachment=True, filename=f"{filename}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def certificate_download(request, pk):
+    certificate = get_object_or_404(_downloadable(Certificate, request), pk=pk)
+    return _file_response(request, certificate, label="劳模证明", filename=certificate.serial)
+
+
+@login_required
+def card_download(request, pk):
+    card = get_object_or_404(_downloadable(CraftsmanCard, request), pk=pk)
+    return _file_response(request, card, label="匠心卡", filename=card.number)
