@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG=false.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -134,7 +135,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "wellbeing-birthday-greetings": {
+        "task": "wellbeing.tasks.birthday_greetings_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "wellbeing-greetings-retry": {
+        "task": "wellbeing.tasks.greetings_retry_task",
+        "schedule": crontab(minute="*/10"),
+    },
+    "wellbeing-inquiry-deadline-reminders": {
+        "task": "wellbeing.tasks.inquiry_deadline_reminders_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
+}
 
 CACHES = {
     "default": (
@@ -178,3 +192,9 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
 SMS_SIGNATURE = env("SMS_SIGNATURE", default="杭州市劳模工匠协会")
+# The gateway's registered template code (短信模板编号), sent with each message when set.
+SMS_GATEWAY_TEMPLATE = env("SMS_GATEWAY_TEMPLATE", default="")
+
+# Birthday greetings: a failed send is retried after 5, 10, 20, 40 minutes, then given up.
+GREETING_RETRY_BASE_SECONDS = env.int("GREETING_RETRY_BASE_SECONDS", default=300)
+GREETING_MAX_ATTEMPTS = env.int("GREETING_MAX_ATTEMPTS", default=5)

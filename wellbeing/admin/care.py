@@ -1,0 +1,497 @@
+"""Admin of care: greeting settings and templates, greetings and cake lists, budgets, campaigns, visits, hardship."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.admin_base import ScopedModelAdmin, ScopedTabularInline
+from members.audit import access_log_record
+from members.documents import render_pdf
+from members.errors import DomainError
+from members.models import Branch
+from members.spreadsheets import XLSX_MIME, attachment, xlsx_response
+
+from ..exports import cake_list_rows, cake_list_xlsx, care_report_xlsx
+from ..models import (
+    BirthdayPreference,
+    CampaignEntry,
+    CareBudget,
+    CondolenceVisit,
+    CondolenceVisitPhoto,
+    Greeting,
+    GreetingSettings,
+    GreetingTemplate,
+    HardshipCase,
+    HardshipFollowUp,
+    VisitCampaign,
+)
+from ..models.care import GreetingChannel
+from ..services.care import (
+    birthday_preference_set,
+    campaign_generate,
+    care_budget_check,
+    care_report,
+    condolence_visit_save,
+    hardship_case_transition,
+)
+from ..services.greetings import greeting_cake_delivered
+
+# ---------------------------------------------------------------------------- greeting settings
+
+
+class GreetingSettingsForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label="祝福对象类别", choices=GreetingSettings.CATEGORY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    channels = forms.MultipleChoiceField(
+        label="祝福渠道", choices=GreetingChannel.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = GreetingSettings
+        fields = ["enabled", "categories", "channels"]
+
+
+@admin.register(GreetingSettings)
+class GreetingSettingsAdmin(SimpleHistoryAdmin):
+    """One row: who is greeted and how (association staff)."""
+
+    form = GreetingSettingsForm
+    list_display = ["__str__", "enabled", "categories_display", "channels_display", "updated_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not GreetingSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="祝福对象类别")
+    def categories_display(self, obj):
+        labels = dict(GreetingSettings.CATEGORY_CHOICES)
+        return "、".join(labels.get(c, c) for c in obj.categories)
+
+    @admin.display(description="祝福渠道")
+    def channels_display(self, obj):
+        return "、".join(GreetingChannel(c).label for c in obj.channels if c in GreetingChannel.values)
+
+    def changelist_view(self, request, extra_context=None):
+        GreetingSettings.load()
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(GreetingTemplate)
+class GreetingTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["channel", "subject", "body"]
+
+    def changelist_view(self, request, extra_context=None):
+        for channel in GreetingChannel.values:
+            GreetingTemplate.for_channel(channel)
+        return super().changelist_view(request, extra_context)
+
+
+# ---------------------------------------------------------------------------- preferences and greetings
+
+
+@admin.register(BirthdayPreference)
+class BirthdayPreferenceAdmin(ScopedModelAdmin):
+    list_display = ["member", "calendar", "lunar_display", "opt_out"]
+    list_filter = ["calendar", "opt_out", ("member__branch", RelatedOnlyFieldListFilter)]
+    search_fields = ["member__name"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member"]
+    fields = ["member", "calendar", "lunar_month", "lunar_day", "lunar_leap", "opt_out", "notes"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "member"] if obj is not None else fields
+
+    @admin.display(description="农历生日")
+    def lunar_display(self, obj):
+        if obj.calendar != "lunar":
+            return "—"
+        return f"{'闰' if obj.lunar_leap else ''}{obj.lunar_month}月{obj.lunar_day}日"
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = birthday_preference_set(
+                member=obj.member,
+                calendar=obj.calendar,
+                lunar_month=obj.lunar_month,
+                lunar_day=obj.lunar_day,
+                lunar_leap=obj.lunar_leap,
+                opt_out=obj.opt_out,
+                notes=obj.notes,
+                actor=request.user,
+            )
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+        obj.pk = saved.pk
+
+
+@admin.register(Greeting)
+class GreetingAdmin(ScopedModelAdmin):
+    """Greetings are written by the daily job; staff read them and mark cakes delivered."""
+
+    list_display = [
+        "member",
+        "birthday",
+        "channel",
+        "calendar",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ]
+    list_filter = [
+        "status",
+        "channel",
+        "calendar",
+        "birthday",
+        ("member__branch", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["member__name"]
+    date_hierarchy = "birthday"
+    list_select_related = ["member"]
+    actions = ["mark_cake_delivered"]
+    readonly_fields = [f.name for f in Greeting._meta.fields]
+    change_list_template = "wellbeing/admin/greeting_change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="标记生日蛋糕已送达", permissions=["change"])
+    def mark_cake_delivered(self, request, queryset):
+        done, refused = 0, 0
+        for greeting in queryset:
+            try:
+                greeting_cake_delivered(greeting=greeting, actor=request.user)
+                done += 1
+            except DomainError:
+                refused += 1
+        self.message_user(request, f"已标记{done}份生日蛋糕送达。")
+        if refused:
+            self.message_user(request, f"{refused}条不是待配送的生日蛋糕，未作改动。", level=messages.WARNING)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("cake-list/", view(self.cake_list_view), name="wellbeing_greeting_cake_list"),
+            *super().get_urls(),
+        ]
+
+    def cake_list_view(self, request):
+        """The day's cake-delivery list (生日蛋糕配送名单): page, .xlsx or printable PDF."""
+        if not self.has_view_permission(request):
+            raise PermissionError
+        try:
+            day = datetime.date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            day = timezone.localdate()
+        greetings = self.get_queryset(request).cake_list(day)
+        branches = Branch.objects.visible_to(request.user)
+        branch_id = request.GET.get("branch")
+        branch = branches.filter(pk=branch_id).first() if branch_id and branch_id.isdigit() else None
+        if branch is not None:
+            greetings = greetings.filter(member__branch=branch)
+        rows = cake_list_rows(greetings)
+        scope = branch.name if branch else "全部"
+        fmt = request.GET.get("format")
+        if fmt in ("xlsx", "pdf"):
+            access_log_record(
+                user=request.user, action="export", target=f"生日蛋糕配送名单 {day:%Y-%m-%d} {scope}",
+                request=request, row_count=len(rows),
+            )  # fmt: skip
+            filename = f"生日蛋糕配送名单-{day:%Y%m%d}-{scope}"
+            if fmt == "xlsx":
+                return attachment(cake_list_xlsx(rows), f"{filename}.xlsx", XLSX_MIME)
+            pdf = render_pdf("wellbeing/pdf/cake_list.html", {"day": day, "scope": scope, "rows": rows})
+            return attachment(pdf, f"{filename}.pdf", "application/pdf")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"生日蛋糕配送名单（{day:%Y年%m月%d日}）",
+            "opts": self.model._meta,
+            "day": day,
+            "rows": rows,
+            "branches": branches,
+            "branch": branch,
+        }
+        return TemplateResponse(request, "wellbeing/admin/cake_list.html", context)
+
+
+# ---------------------------------------------------------------------------- budgets and visits
+
+
+@admin.register(CareBudget)
+class CareBudgetAdmin(ScopedModelAdmin):
+    list_display = ["year", "payer", "amount", "warn_ratio", "spent_display", "notes"]
+    list_filter = ["year", ("branch", RelatedOnlyFieldListFilter)]
+    list_select_related = ["branch"]
+
+    @admin.display(description="承担方", ordering="branch__sort_order")
+    def payer(self, obj):
+        return obj.branch or "市协会本级"
+
+    @admin.display(description="已支出（元）")
+    def spent_display(self, obj):
+        return CondolenceVisit.objects.charged_to(branch_id=obj.branch_id, year=obj.year).spending()
+
+
+class CondolenceVisitPhotoInline(ScopedTabularInline):
+    model = CondolenceVisitPhoto
+    extra = 1
+    fields = ["image", "caption"]
+
+
+class CondolenceVisitForm(forms.ModelForm):
+    """Warns before a visit would overspend its budget line: saving then needs an explicit confirmation."""
+
+    confirm_overspend = forms.BooleanField(
+        label="确认超预算支出",
+        required=False,
+        help_text="本次慰问将超出预算（或尚未设置预算）时，须勾选确认后才能保存。",
+    )
+
+    def clean(self):
+        data = super().clean()
+        member = data.get("member") or getattr(self.instance, "member", None)
+        if self.errors or member is None or not data.get("visit_date"):
+            return data
+        paid_by_association = data.get("paid_by_association", self.instance.paid_by_association)
+        check = care_budget_check(
+            member=member,
+            paid_by_association=paid_by_association,
+            visit_date=data["visit_date"],
+            cost=(data.get("cash_amount") or 0) + (data.get("goods_value") or 0),
+            exclude_visit_id=self.instance.pk,
+        )
+        if check.overspends and not data.get("confirm_overspend"):
+            raise ValidationError(
+                check.message + "如确需支出，请勾选“确认超预算支出”后再保存。", code="overspend"
+            )
+        return data
+
+    class Meta:
+        model = CondolenceVisit
+        fields = [
+            "member", "visit_date", "occasion", "visitors", "campaign_entry", "paid_by_association",
+            "cash_amount", "goods", "goods_value", "notes",
+        ]  # fmt: skip
+
+
+@admin.register(CondolenceVisit)
+class CondolenceVisitAdmin(ScopedModelAdmin):
+    form = CondolenceVisitForm
+    inlines = [CondolenceVisitPhotoInline]
+    list_display = [
+        "visit_date",
+        "member",
+        "occasion",
+        "visitors",
+        "cash_amount",
+        "goods",
+        "goods_value",
+        "paid_by_association",
+    ]
+    list_filter = ["occasion", "paid_by_association", ("member__branch", RelatedOnlyFieldListFilter)]
+    search_fields = ["member__name", "visitors"]
+    date_hierarchy = "visit_date"
+    autocomplete_fields = ["member"]
+    raw_id_fields = ["campaign_entry"]
+    list_select_related = ["member"]
+    change_list_template = "wellbeing/admin/visit_change_list.html"
+
+    def get_fields(self, request, obj=None):
+        return [*CondolenceVisitForm.Meta.fields, "confirm_overspend"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.is_association(request):
+            fields.append("paid_by_association")  # branch officers spend their own branch's budget
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        check = condolence_visit_save(
+            visit=obj, actor=request.user, confirm_overspend=form.cleaned_data.get("confirm_overspend", False)
+        )
+        level = messages.WARNING if check.overspends or check.near_limit else messages.INFO
+        self.message_user(request, check.message, level=level)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("report/", view(self.report_view), name="wellbeing_condolencevisit_report"),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request):
+        """Per branch and year: visits, people reached, cash and goods against the budget; .xlsx export."""
+        if not self.has_view_permission(request):
+            raise PermissionError
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        rows = care_report(year=year, user=request.user)
+        if request.GET.get("format") == "xlsx":
+            access_log_record(
+                user=request.user,
+                action="export",
+                target=f"{year}年走访慰问统计",
+                request=request,
+                row_count=len(rows),
+            )
+            return xlsx_response(
+                f"{year}年走访慰问统计.xlsx", *care_report_xlsx(rows), title=f"{year}年走访慰问"
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{year}年走访慰问统计",
+            "opts": self.model._meta,
+            "year": year,
+            "rows": rows,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        }
+        return TemplateResponse(request, "wellbeing/admin/care_report.html", context)
+
+
+# ---------------------------------------------------------------------------- campaigns
+
+
+@admin.register(VisitCampaign)
+class VisitCampaignAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "occasion", "year", "starts_on", "ends_on", "status", "progress"]
+    list_filter = ["occasion", "year", "status"]
+    actions = ["generate_lists"]
+    readonly_fields = ["progress_table"]
+
+    @admin.display(description="进度")
+    def progress(self, obj):
+        entries = CampaignEntry.objects.filter(campaign=obj)
+        total = entries.count()
+        return f"{entries.filter(status='done').count()}/{total}" if total else "未生成名单"
+
+    @admin.display(description="各分会走访进度")
+    def progress_table(self, obj):
+        from django.utils.html import format_html_join
+
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = CampaignEntry.objects.filter(campaign=obj).progress_by_branch()
+        return format_html_join(
+            "\n",
+            "<div>{}：名单{}人，已走访{}人，不走访{}人，待走访{}人</div>",
+            ((r["member__branch__name"], r["total"], r["done"], r["waived"], r["pending"]) for r in rows),
+        )
+
+    @admin.action(description="按规则生成各分会走访名单")
+    def generate_lists(self, request, queryset):
+        for campaign in queryset:
+            try:
+                added = campaign_generate(campaign=campaign, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{campaign}：{exc.message}", level=messages.ERROR)
+                continue
+            self.message_user(request, f"{campaign}：新增{added}人列入走访名单。")
+
+
+@admin.register(CampaignEntry)
+class CampaignEntryAdmin(ScopedModelAdmin):
+    list_display = ["member", "branch_name", "campaign", "reasons", "status", "visit_link"]
+    list_filter = [
+        ("campaign", RelatedOnlyFieldListFilter),
+        "status",
+        ("member__branch", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["member__name"]
+    list_select_related = ["member__branch", "campaign"]
+    readonly_fields = ["campaign", "member", "reasons"]
+    fields = ["campaign", "member", "reasons", "status", "note"]
+
+    def has_add_permission(self, request):
+        return False  # lists come from the campaign's rules
+
+    @admin.display(description="分会")
+    def branch_name(self, obj):
+        return obj.member.branch.name
+
+    @admin.display(description="走访")
+    def visit_link(self, obj):
+        from django.utils.html import format_html
+
+        if obj.status != CampaignEntry.Status.PENDING:
+            return obj.get_status_display()
+        url = reverse("admin:wellbeing_condolencevisit_add")
+        return format_html(
+            '<a href="{}?member={}&campaign_entry={}&occasion=holiday">登记走访</a>',
+            url,
+            obj.member_id,
+            obj.pk,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == CampaignEntry.Status.WAIVED and not obj.note.strip():
+            raise ValidationError("请填写不走访的原因。")
+        super().save_model(request, obj, form, change)
+
+
+# ---------------------------------------------------------------------------- hardship
+
+
+class HardshipFollowUpInline(ScopedTabularInline):
+    model = HardshipFollowUp
+    extra = 1
+    fields = ["date", "by", "note", "amount"]
+
+
+class HardshipCaseForm(forms.ModelForm):
+    next_status = forms.ChoiceField(label="变更状态为", required=False)
+
+    class Meta:
+        model = HardshipCase
+        fields = ["member", "kind", "opened_on", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = HardshipCase.Status(self.instance.status or HardshipCase.Status.OPEN)
+        targets = HardshipCase.TRANSITIONS[current] if self.instance.pk else set()
+        self.fields["next_status"].choices = [("", "（不变）")] + [
+            (s.value, s.label) for s in HardshipCase.Status if s in targets
+        ]
+
+
+@admin.register(HardshipCase)
+class HardshipCaseAdmin(ScopedModelAdmin):
+    form = HardshipCaseForm
+    inlines = [HardshipFollowUpInline]
+    list_display = ["member", "kind", "opened_on", "status", "closed_on"]
+    list_filter = ["status", "kind", ("member__branch", RelatedOnlyFieldListFilter)]
+    search_fields = ["member__name"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["member", "kind", "opened_on", "description"]
+        return [*fields, "status", "closed_on", "next_status"] if obj else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "status", "closed_on"]
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        target = form.cleaned_data.get("next_status")
+        if target:
+            try:
+                hardship_case_transition(case=obj, to_status=target, actor=request.user)
+            except DomainError as exc:
+                self.message_domain_error(request, exc)

@@ -1,1 +1,0 @@
-"""Models of the wellbeing app (filled in by its own issue)."""

@@ -1,0 +1,1 @@
+"""Write paths of the wellbeing app, one module per area (greetings, care, inquiries)."""
