@@ -1,6 +1,6 @@
 """Reads of letters/visits/calls: open, overdue and near-deadline cases, and statistics."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
 from members.querysets import ScopedQuerySet
@@ -24,9 +24,11 @@ class InquiryQuerySet(ScopedQuerySet):
         if dimension == "month":
             qs = self.annotate(key=TruncMonth("received_at")).values("key")
         elif dimension == "branch":
-            qs = self.values(key_id="branch_id", key="branch__name")
+            qs = self.values(key=F("branch__name"))
+        elif dimension in ("channel", "category"):
+            qs = self.values(key=F(dimension))
         else:
-            qs = self.values(key=dimension)
+            raise ValueError(f"unknown dimension {dimension!r}")
         return qs.annotate(total=Count("pk")).order_by("key")
 
 
