@@ -104,11 +104,17 @@ def member_user(member, **kwargs):
 def member_born(branch, birth: datetime.date, *, category="craftsman", sequence=None, **kwargs):
     """A member with a given birth date (the ID number encodes it) and category."""
     sequence = sequence if sequence is not None else next(_born_sequence)
-    member = MemberFactory(branch=branch, id_number=make_id_number("330106", birth, sequence % 1000), **kwargs)
+    member = MemberFactory(
+        branch=branch, id_number=make_id_number("330106", birth, sequence % 1000), **kwargs
+    )
     if category in ("craftsman", "both"):
-        HonorFactory(member=member, kind=Honor.Kind.CRAFTSMAN, title="杭州工匠", level=Honor.Level.CITY, year=2020)
+        HonorFactory(
+            member=member, kind=Honor.Kind.CRAFTSMAN, title="杭州工匠", level=Honor.Level.CITY, year=2020
+        )
     if category in ("model_worker", "both"):
-        HonorFactory(member=member, kind=Honor.Kind.MODEL_WORKER, title="浙江省劳动模范", level=Honor.Level.PROVINCIAL)
+        HonorFactory(
+            member=member, kind=Honor.Kind.MODEL_WORKER, title="浙江省劳动模范", level=Honor.Level.PROVINCIAL
+        )
     member.refresh_from_db()
     return member
 

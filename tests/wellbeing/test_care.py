@@ -29,7 +29,11 @@ D = datetime.date
 def new_visit(member, cash, goods_value=0, **kwargs):
     fields = {"visit_date": D(2026, 5, 1), "visitors": "王主席", "occasion": "illness", **kwargs}
     return CondolenceVisit(
-        member=member, cash_amount=cash, goods="水果" if goods_value else "", goods_value=goods_value, **fields
+        member=member,
+        cash_amount=cash,
+        goods="水果" if goods_value else "",
+        goods_value=goods_value,
+        **fields,
     )
 
 
@@ -79,7 +83,9 @@ def test_near_limit_is_flagged(xihu, xihu_member):
     assert condolence_visit_save(visit=new_visit(xihu_member, 950)).near_limit
 
 
-def test_admin_warns_before_overspending_and_saves_after_confirmation(client, xihu_officer, xihu, xihu_member):
+def test_admin_warns_before_overspending_and_saves_after_confirmation(
+    client, xihu_officer, xihu, xihu_member
+):
     f.CareBudgetFactory(branch=xihu, year=2026, amount=100)
     client.force_login(xihu_officer)
     data = {
@@ -90,7 +96,9 @@ def test_admin_warns_before_overspending_and_saves_after_confirmation(client, xi
     response = client.post(reverse("admin:wellbeing_condolencevisit_add"), data)
     assert response.status_code == 200 and "超支" in response.content.decode()
     assert CondolenceVisit.objects.count() == 0
-    response = client.post(reverse("admin:wellbeing_condolencevisit_add"), {**data, "confirm_overspend": "on"})
+    response = client.post(
+        reverse("admin:wellbeing_condolencevisit_add"), {**data, "confirm_overspend": "on"}
+    )
     assert response.status_code == 302
     assert CondolenceVisit.objects.get().created_by == xihu_officer
 
@@ -221,7 +229,7 @@ def test_report_exports_xlsx_and_logs_the_access(client, staff_user, xihu, xihu_
 
 @pytest.fixture
 def cakes(sms_outbox, xihu, binjiang):
-    f.member_born(xihu, D(1970, 6, 1), name="西湖寿星", mobile="13800000001", address="=HYPERLINK(\"x\")")
+    f.member_born(xihu, D(1970, 6, 1), name="西湖寿星", mobile="13800000001", address='=HYPERLINK("x")')
     f.member_born(binjiang, D(1970, 6, 1), name="滨江寿星", mobile="13800000002")
     birthday_greetings_send(day=D(2026, 6, 1))
 
@@ -239,7 +247,9 @@ def test_cake_list_exports_xlsx_per_branch(client, staff_user, cakes, xihu):
 
 def test_cake_list_prints_as_pdf(client, staff_user, cakes):
     client.force_login(staff_user)
-    response = client.get(reverse("admin:wellbeing_greeting_cake_list"), {"date": "2026-06-01", "format": "pdf"})
+    response = client.get(
+        reverse("admin:wellbeing_greeting_cake_list"), {"date": "2026-06-01", "format": "pdf"}
+    )
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
 
 
@@ -256,7 +266,8 @@ def test_marking_cakes_delivered(client, xihu_officer, cakes):
     client.force_login(xihu_officer)
     ids = list(Greeting.objects.filter(channel="cake").values_list("pk", flat=True))
     client.post(
-        reverse("admin:wellbeing_greeting_changelist"), {"action": "mark_cake_delivered", "_selected_action": ids}
+        reverse("admin:wellbeing_greeting_changelist"),
+        {"action": "mark_cake_delivered", "_selected_action": ids},
     )
     statuses = dict(Greeting.objects.filter(channel="cake").values_list("member__name", "status"))
     assert statuses == {"西湖寿星": "delivered", "滨江寿星": "listed"}

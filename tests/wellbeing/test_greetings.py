@@ -21,7 +21,13 @@ DAY = datetime.date(2026, 6, 1)
 def birthday_people(xihu, binjiang):
     return [
         f.member_born(xihu, datetime.date(1970, 6, 1), name="西湖寿星", mobile="13800000001"),
-        f.member_born(binjiang, datetime.date(1980, 6, 1), name="滨江寿星", mobile="13800000002", category="model_worker"),
+        f.member_born(
+            binjiang,
+            datetime.date(1980, 6, 1),
+            name="滨江寿星",
+            mobile="13800000002",
+            category="model_worker",
+        ),
     ]
 
 
@@ -42,7 +48,9 @@ def test_template_fills_name_and_honour_title(sms_gateway, birthday_people):
     template.body = "{name}同志（{honor}）：生日快乐！"
     template.save()
     birthday_greetings_send(day=DAY)
-    assert sorted(sms_gateway.texts()) == sorted(["西湖寿星同志（杭州工匠）：生日快乐！", "滨江寿星同志（浙江省劳动模范）：生日快乐！"])
+    assert sorted(sms_gateway.texts()) == sorted(
+        ["西湖寿星同志（杭州工匠）：生日快乐！", "滨江寿星同志（浙江省劳动模范）：生日快乐！"]
+    )
 
 
 def test_template_with_unknown_placeholder_is_refused():

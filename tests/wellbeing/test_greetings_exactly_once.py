@@ -24,7 +24,9 @@ def many_birthdays(xihu, binjiang):
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(sms_gateway, many_birthdays, settings):
+def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(
+    sms_gateway, many_birthdays, settings
+):
     if not settings.REDIS_URL:
         pytest.skip("needs Redis: set REDIS_URL to run a real Celery worker")
     from celery.contrib.testing.worker import start_worker
@@ -32,7 +34,9 @@ def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(sms_g
     from laomo_portal.celery import app
     from wellbeing.tasks import birthday_greetings_task
 
-    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")}
+    saved = {
+        k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
+    }
     app.conf.update(
         task_always_eager=False,
         broker_url=settings.REDIS_URL,
@@ -42,7 +46,9 @@ def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(sms_g
     # Two threads on PostgreSQL; SQLite's in-memory test database takes one at a time.
     pool, concurrency = ("threads", 2) if connection.vendor == "postgresql" else ("solo", 1)
     try:
-        with start_worker(app, pool=pool, concurrency=concurrency, perform_ping_check=False, loglevel="WARNING"):
+        with start_worker(
+            app, pool=pool, concurrency=concurrency, perform_ping_check=False, loglevel="WARNING"
+        ):
             # The same job three times: a second beat, a manual run and a redelivered message.
             results = [birthday_greetings_task.delay(DAY.isoformat()) for _ in range(3)]
             outcomes = [r.get(timeout=60) for r in results]
@@ -50,7 +56,9 @@ def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(sms_g
         app.conf.update(saved)
     assert sum(o["claimed"] for o in outcomes) == 12  # 6 members × (sms, cake), claimed by one run each
     assert len(sms_gateway.requests) == 6
-    assert sorted(r["body"]["mobile"] for r in sms_gateway.requests) == sorted(m.mobile for m in many_birthdays)
+    assert sorted(r["body"]["mobile"] for r in sms_gateway.requests) == sorted(
+        m.mobile for m in many_birthdays
+    )
     assert Greeting.objects.filter(channel="sms", status="sent").count() == 6
 
 

@@ -58,7 +58,9 @@ def test_admin_registration_defaults_the_deadline(client, xihu_officer, xihu):
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     inquiry = Inquiry.objects.get()
-    assert inquiry.deadline == D(2026, 10, 23) and inquiry.branch == xihu and inquiry.created_by == xihu_officer
+    assert (
+        inquiry.deadline == D(2026, 10, 23) and inquiry.branch == xihu and inquiry.created_by == xihu_officer
+    )
 
 
 def test_life_cycle_goes_forward_one_step_at_a_time(xihu):
@@ -127,7 +129,9 @@ def test_reminder_goes_to_the_assigned_officer_once_a_day(xihu, binjiang):
     f.InquiryFactory(branch=xihu, assigned_to=officer, deadline=D(2026, 10, 30), subject="逾期件")
     f.InquiryFactory(branch=xihu, assigned_to=officer, deadline=D(2026, 11, 4), subject="将到期件")
     f.InquiryFactory(branch=xihu, assigned_to=officer, deadline=D(2026, 12, 30), subject="远期件")
-    f.InquiryFactory(branch=xihu, assigned_to=officer, deadline=D(2026, 10, 1), status="closed", subject="已办结")
+    f.InquiryFactory(
+        branch=xihu, assigned_to=officer, deadline=D(2026, 10, 1), status="closed", subject="已办结"
+    )
 
     assert inquiry_deadline_reminders_send(today=D(2026, 11, 2)) == 2
     assert len(mail.outbox) == 1
