@@ -15,10 +15,11 @@ the (month, day, leap) keys that fall on the day (``birthday_pref_lunar_md``).
 
 import calendar
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
-from lunar_python import Lunar, LunarYear, Solar
+from lunar_python import LunarYear, Solar
 
 from members.models import Member
 
@@ -31,28 +32,66 @@ class LunarDate:
     leap: bool = False
 
 
+@dataclass(frozen=True)
+class LunarMonth:
+    first_day: datetime.date
+    month: int
+    leap: bool
+    days: int
+
+
+@functools.lru_cache(maxsize=256)
+def month_table(lunar_year: int) -> tuple[LunarMonth, ...]:
+    """The months of a lunar year with their first solar day (computed once per year and process).
+
+    lunar-python's per-date conversion (Solar.getLunar) also computes solar terms and takes
+    tens of milliseconds; the month table gives every conversion here in microseconds.
+    """
+    months = []
+    for m in LunarYear.fromYear(lunar_year).getMonthsInYear():
+        first = Solar.fromJulianDay(m.getFirstJulianDay())
+        months.append(
+            LunarMonth(
+                first_day=datetime.date(first.getYear(), first.getMonth(), first.getDay()),
+                month=abs(m.getMonth()),
+                leap=m.getMonth() < 0,
+                days=m.getDayCount(),
+            )
+        )
+    return tuple(months)
+
+
 def to_lunar(day: datetime.date) -> LunarDate:
     """The lunar date of a solar date."""
-    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
-    month = lunar.getMonth()
-    return LunarDate(year=lunar.getYear(), month=abs(month), day=lunar.getDay(), leap=month < 0)
+    for lunar_year in (day.year, day.year - 1):
+        for m in month_table(lunar_year):
+            offset = (day - m.first_day).days
+            if 0 <= offset < m.days:
+                return LunarDate(year=lunar_year, month=m.month, day=offset + 1, leap=m.leap)
+    raise ValueError(f"no lunar date for {day}")
+
+
+def _month(lunar_year: int, month: int, leap: bool) -> LunarMonth:
+    for m in month_table(lunar_year):
+        if m.month == month and m.leap == leap:
+            return m
+    raise ValueError(f"lunar year {lunar_year} has no {'leap ' if leap else ''}month {month}")
 
 
 def leap_month_of(lunar_year: int) -> int:
     """The leap month of a lunar year (0 when there is none)."""
-    return LunarYear.fromYear(lunar_year).getLeapMonth()
+    return next((m.month for m in month_table(lunar_year) if m.leap), 0)
 
 
 def days_in_lunar_month(lunar_year: int, month: int, leap: bool = False) -> int:
-    return LunarYear.fromYear(lunar_year).getMonth(-month if leap else month).getDayCount()
+    return _month(lunar_year, month, leap).days
 
 
 def lunar_birthday_in_year(lunar_year: int, month: int, day: int, leap: bool = False) -> datetime.date:
     """The solar date on which a lunar birthday (month, day, leap) is greeted in ``lunar_year``."""
     use_leap = leap and leap_month_of(lunar_year) == month
-    day = min(day, days_in_lunar_month(lunar_year, month, use_leap))
-    solar = Lunar.fromYmd(lunar_year, -month if use_leap else month, day).getSolar()
-    return datetime.date(solar.getYear(), solar.getMonth(), solar.getDay())
+    target = _month(lunar_year, month, use_leap)
+    return target.first_day + datetime.timedelta(days=min(day, target.days) - 1)
 
 
 def solar_birthday_in_year(birth_date: datetime.date, year: int) -> datetime.date:

@@ -112,3 +112,22 @@ def test_opted_out_member_is_not_selected(xihu):
     member = f.member_born(xihu, D(1970, 6, 1), name="不祝福")
     birthday_preference_set(member=member, calendar="solar", opt_out=True)
     assert names(solar_birthdays(D(2026, 6, 1), CATEGORIES)) == []
+
+
+def test_month_table_conversion_agrees_with_the_librarys_own_conversion():
+    import random
+
+    from lunar_python import Lunar, Solar
+
+    rng = random.Random(20261129)
+    for _ in range(60):
+        day = D(1941, 1, 1) + datetime.timedelta(days=rng.randrange(0, 33000))
+        lib = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+        ours = to_lunar(day)
+        assert (ours.year, ours.month, ours.day, ours.leap) == (
+            lib.getYear(), abs(lib.getMonth()), lib.getDay(), lib.getMonth() < 0
+        )  # fmt: skip
+        back = Lunar.fromYmd(ours.year, -ours.month if ours.leap else ours.month, ours.day).getSolar()
+        assert lunar_birthday_in_year(ours.year, ours.month, ours.day, ours.leap) == D(
+            back.getYear(), back.getMonth(), back.getDay()
+        )

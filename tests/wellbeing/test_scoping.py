@@ -187,3 +187,36 @@ def test_hardship_case_for_other_branch_cannot_be_changed(officer_client, both):
     )
     other.refresh_from_db()
     assert other.description != "篡改" and other.status == HardshipCase.Status.OPEN
+
+
+@pytest.mark.parametrize(
+    "model",
+    [*ADMIN_MODELS, "greetingsettings", "greetingtemplate", "visitcampaign"],
+)
+def test_association_staff_pages_render(client, staff_user, both, model):
+    client.force_login(staff_user)
+    assert client.get(url(model, "changelist")).status_code == 200
+    own = both[0].get(model)
+    if own is not None:
+        assert client.get(url(model, "change", own.pk)).status_code == 200
+        assert client.get(url(model, "history", own.pk)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["birthdaypreference", "carebudget", "condolencevisit", "hardshipcase", "inquiry", "visitcampaign"],
+)
+def test_add_pages_render(client, staff_user, model):
+    client.force_login(staff_user)
+    assert client.get(url(model, "add")).status_code == 200
+
+
+def test_campaign_action_generates_lists(client, staff_user, xihu):
+    campaign = f.VisitCampaignFactory()
+    f.member_born(xihu, datetime.date(1940, 1, 1))
+    client.force_login(staff_user)
+    client.post(
+        url("visitcampaign", "changelist"), {"action": "generate_lists", "_selected_action": [campaign.pk]}
+    )
+    assert CampaignEntry.objects.filter(campaign=campaign).count() == 1
+    assert client.get(url("visitcampaign", "change", campaign.pk)).status_code == 200
