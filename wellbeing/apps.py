@@ -5,3 +5,16 @@ class WellbeingConfig(AppConfig):
     name = "wellbeing"
     verbose_name = "关心关爱"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from members.sections import register_member_section
+
+        from .sections import care_section_context
+
+        register_member_section(
+            key="wellbeing_care",
+            title="生日祝福与诉求办理",
+            template="wellbeing/me_care_section.html",
+            context=care_section_context,
+            order=60,
+        )

@@ -183,3 +183,12 @@ def test_history_records_each_status_change(sms_gateway, birthday_people):
     birthday_greetings_send(day=DAY)
     greeting = Greeting.objects.filter(channel="sms").first()
     assert [h.status for h in greeting.history.order_by("history_id")] == ["sending", "sent"]
+
+
+def test_member_page_section_shows_only_own_greetings(sms_outbox, birthday_people):
+    from members.sections import member_sections
+
+    birthday_greetings_send(day=DAY)
+    mine, other = birthday_people
+    section = next(s for s in member_sections(mine) if s["key"] == "wellbeing_care")
+    assert {g.member_id for g in section["greetings"]} == {mine.pk}
