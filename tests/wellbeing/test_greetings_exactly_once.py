@@ -45,6 +45,7 @@ def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(
     )
     # Two threads on PostgreSQL; SQLite's in-memory test database takes one at a time.
     pool, concurrency = ("threads", 2) if connection.vendor == "postgresql" else ("solo", 1)
+    _forget_backend(app)  # an earlier eager test may have cached the disabled result backend
     try:
         with start_worker(
             app, pool=pool, concurrency=concurrency, perform_ping_check=False, loglevel="WARNING"
@@ -54,12 +55,18 @@ def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(
             outcomes = [r.get(timeout=60) for r in results]
     finally:
         app.conf.update(saved)
+        _forget_backend(app)
     assert sum(o["claimed"] for o in outcomes) == 12  # 6 members × (sms, cake), claimed by one run each
     assert len(sms_gateway.requests) == 6
     assert sorted(r["body"]["mobile"] for r in sms_gateway.requests) == sorted(
         m.mobile for m in many_birthdays
     )
     assert Greeting.objects.filter(channel="sms", status="sent").count() == 6
+
+
+def _forget_backend(app):
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
 
 
 def _in_threads(target, n=2):

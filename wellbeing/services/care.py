@@ -114,7 +114,7 @@ def care_budget_check(
     payer = "市协会本级" if branch_id is None else Branch.objects.get(pk=branch_id).name
     budgets = CareBudget.objects.for_payer(branch_id=branch_id, year=visit_date.year)
     if lock:
-        budgets = budgets.select_for_update()
+        budgets = budgets.order_by("pk").select_for_update(of=("self",))
     budget = budgets.first()
     visits = CondolenceVisit.objects.charged_to(branch_id=branch_id, year=visit_date.year)
     if exclude_visit_id:
