@@ -252,6 +252,18 @@ def main():
         print(f"indexed selection (solar + lunar): {fast_ms:10.1f} ms  (median of {args.repeats})")
         print(f"naive (load all, test in Python):  {slow_ms:10.1f} ms  (median of 3)")
         print(f"ratio: {slow_ms / fast_ms:,.0f}x faster")
+        if vendor == "postgresql":
+            from wellbeing.birthdays import solar_birthdays
+
+            plan = solar_birthdays(day, categories).values("pk").explain()
+            used = sorted(
+                {
+                    line.split(" on ")[1].split()[0]
+                    for line in plan.splitlines()
+                    if "Index" in line and " on " in line
+                }
+            )
+            print(f"indexes in the solar plan: {', '.join(used)}")
     finally:
         connections.close_all()
         if not args.keep:

@@ -271,3 +271,17 @@ def test_marking_cakes_delivered(client, xihu_officer, cakes):
     )
     statuses = dict(Greeting.objects.filter(channel="cake").values_list("member__name", "status"))
     assert statuses == {"西湖寿星": "delivered", "滨江寿星": "listed"}
+
+
+def test_officer_waiving_a_list_entry_must_give_a_reason(client, xihu_officer, xihu):
+    campaign = f.VisitCampaignFactory()
+    f.member_born(xihu, D(1940, 1, 1))
+    campaign_generate(campaign=campaign)
+    entry = CampaignEntry.objects.get()
+    client.force_login(xihu_officer)
+    url = reverse("admin:wellbeing_campaignentry_change", args=[entry.pk])
+    response = client.post(url, {"status": "waived", "note": ""})
+    assert response.status_code == 200 and "请填写不走访的原因" in response.content.decode()
+    assert client.post(url, {"status": "waived", "note": "已迁居外地"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "waived"

@@ -192,3 +192,31 @@ def test_member_page_section_shows_only_own_greetings(sms_outbox, birthday_peopl
     mine, other = birthday_people
     section = next(s for s in member_sections(mine) if s["key"] == "wellbeing_care")
     assert {g.member_id for g in section["greetings"]} == {mine.pk}
+
+
+def test_staff_edit_categories_and_channels_in_the_admin(client, staff_user):
+    from django.urls import reverse
+
+    config = GreetingSettings.load()
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:wellbeing_greetingsettings_change", args=[config.pk]),
+        {"enabled": "on", "categories": ["model_worker"], "channels": ["sms", "email"]},
+    )
+    assert response.status_code == 302
+    config.refresh_from_db()
+    assert config.categories == ["model_worker"] and config.channels == ["sms", "email"]
+
+
+def test_template_edit_with_unknown_placeholder_is_refused_in_the_admin(client, staff_user):
+    from django.urls import reverse
+
+    template = GreetingTemplate.for_channel("sms")
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:wellbeing_greetingtemplate_change", args=[template.pk]),
+        {"channel": "sms", "subject": "", "body": "{name}，{mobile}"},
+    )
+    assert response.status_code == 200 and "无法识别的占位符" in response.content.decode()
+    template.refresh_from_db()
+    assert "{mobile}" not in template.body

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -130,8 +130,9 @@ class BirthdayPreferenceAdmin(ScopedModelAdmin):
                 notes=obj.notes,
                 actor=request.user,
             )
-        except DomainError as exc:
-            raise ValidationError(exc.message) from exc
+        except DomainError as exc:  # the form's clean() already checked the lunar date
+            self.message_domain_error(request, exc)
+            return
         obj.pk = saved.pk
 
 
@@ -192,7 +193,7 @@ class GreetingAdmin(ScopedModelAdmin):
     def cake_list_view(self, request):
         """The day's cake-delivery list (生日蛋糕配送名单): page, .xlsx or printable PDF."""
         if not self.has_view_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         try:
             day = datetime.date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
@@ -336,7 +337,7 @@ class CondolenceVisitAdmin(ScopedModelAdmin):
     def report_view(self, request):
         """Per branch and year: visits, people reached, cash and goods against the budget; .xlsx export."""
         if not self.has_view_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         try:
             year = int(request.GET.get("year", ""))
         except ValueError:
@@ -437,11 +438,6 @@ class CampaignEntryAdmin(ScopedModelAdmin):
             obj.member_id,
             obj.pk,
         )
-
-    def save_model(self, request, obj, form, change):
-        if obj.status == CampaignEntry.Status.WAIVED and not obj.note.strip():
-            raise ValidationError("请填写不走访的原因。")
-        super().save_model(request, obj, form, change)
 
 
 # ---------------------------------------------------------------------------- hardship

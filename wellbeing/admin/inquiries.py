@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -206,7 +207,7 @@ class InquiryAdmin(ScopedModelAdmin):
     def statistics_view(self, request):
         """Counts per channel, category, branch and month of one year; .xlsx export."""
         if not self.has_view_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         try:
             year = int(request.GET.get("year", ""))
         except ValueError:

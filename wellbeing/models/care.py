@@ -366,6 +366,11 @@ class CampaignEntry(models.Model):
     def __str__(self):
         return f"{self.campaign}：{self.member}"
 
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.WAIVED and not self.note.strip():
+            raise ValidationError({"note": "请填写不走访的原因。"})
+
 
 class CondolenceVisit(models.Model):
     """One visit (走访慰问) to a member, paid from a branch's or the association's care budget."""
