@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from members.notifications import SmsError, send_email, send_sms
 
-from .models.care import Greeting, GreetingChannel
+from .models.greetings import Greeting, GreetingChannel
 
 
 class DeliveryError(Exception):

@@ -12,7 +12,7 @@ from wellbeing.birthdays import (
     solar_birthdays,
     to_lunar,
 )
-from wellbeing.services.care import birthday_preference_set
+from wellbeing.services.greetings import birthday_preference_set
 
 CATEGORIES = ["craftsman", "model_worker", "both"]
 D = datetime.date

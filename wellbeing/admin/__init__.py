@@ -1,3 +1,3 @@
 """Admin of the wellbeing app, one module per area."""
 
-from . import care, inquiries  # noqa: F401  (registers the ModelAdmins)
+from . import care, greetings, inquiries  # noqa: F401  (registers the ModelAdmins)

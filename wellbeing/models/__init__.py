@@ -1,18 +1,15 @@
-"""Models of the wellbeing app, one module per area: care (greetings, visits, budgets) and inquiries."""
+"""Models of the wellbeing app, one module per area: greetings, care (visits, budgets) and inquiries."""
 
 from .care import (
-    BirthdayPreference,
     CampaignEntry,
     CareBudget,
     CondolenceVisit,
     CondolenceVisitPhoto,
-    Greeting,
-    GreetingSettings,
-    GreetingTemplate,
     HardshipCase,
     HardshipFollowUp,
     VisitCampaign,
 )
+from .greetings import BirthdayPreference, Greeting, GreetingSettings, GreetingTemplate
 from .inquiries import Inquiry, InquiryLog
 
 __all__ = [

@@ -20,9 +20,16 @@ from django.utils import timezone
 from members.errors import DomainError
 from members.models import Member
 
-from ..birthdays import lunar_birthdays, solar_birthdays
+from ..birthdays import lunar_birthdays, solar_birthdays, to_lunar
 from ..channels import DeliveryError, get_channel
-from ..models.care import PLACEHOLDER, BirthdayCalendar, Greeting, GreetingSettings, GreetingTemplate
+from ..models.greetings import (
+    PLACEHOLDER,
+    BirthdayCalendar,
+    BirthdayPreference,
+    Greeting,
+    GreetingSettings,
+    GreetingTemplate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -180,3 +187,35 @@ def greeting_cake_delivered(*, greeting: Greeting, actor, delivered_by: str = ""
         greeting._history_user = actor
         greeting.save()
     return greeting
+
+
+def birthday_preference_set(
+    *,
+    member: Member,
+    calendar: str,
+    lunar_month: int | None = None,
+    lunar_day: int | None = None,
+    lunar_leap: bool = False,
+    opt_out: bool = False,
+    notes: str = "",
+    actor=None,
+) -> BirthdayPreference:
+    """Record how a member's birthday is kept; a lunar date defaults to the ID card's birth date in the lunar calendar."""
+    if calendar == BirthdayCalendar.LUNAR:
+        if lunar_month is None or lunar_day is None:
+            born = to_lunar(member.birth_date)
+            lunar_month, lunar_day, lunar_leap = born.month, born.day, born.leap
+        if not (1 <= lunar_month <= 12 and 1 <= lunar_day <= 30):
+            raise DomainError("农历生日无效：月应在1至12之间，日应在1至30之间。", code="bad_lunar_date")
+    else:
+        lunar_month = lunar_day = None
+        lunar_leap = False
+    with transaction.atomic():
+        pref, _ = BirthdayPreference.objects.select_for_update().get_or_create(member=member)
+        pref.calendar = calendar
+        pref.lunar_month, pref.lunar_day, pref.lunar_leap = lunar_month, lunar_day, lunar_leap
+        pref.opt_out = opt_out
+        pref.notes = notes
+        pref._history_user = actor
+        pref.save()
+    return pref
