@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, DEBUG=false.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -188,7 +189,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "wellbeing-birthday-greetings": {
+        "task": "wellbeing.tasks.birthday_greetings_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "wellbeing-greetings-retry": {
+        "task": "wellbeing.tasks.greetings_retry_task",
+        "schedule": crontab(minute="*/10"),
+    },
+    "wellbeing-inquiry-deadline-reminders": {
+        "task": "wellbeing.tasks.inquiry_deadline_reminders_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
+}
 
 CACHES = {
     "default": (
@@ -274,3 +288,10 @@ VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)  # verification pag
 CLAIM_RATE_LIMIT = env.int("CLAIM_RATE_LIMIT", default=5)  # claim/reset attempts per client per hour
 CRAFTSMAN_CARD_VALID_YEARS = env.int("CRAFTSMAN_CARD_VALID_YEARS", default=3)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# The gateway's registered template code (短信模板编号), sent with each message when set.
+SMS_GATEWAY_TEMPLATE = env("SMS_GATEWAY_TEMPLATE", default="")
+
+# Birthday greetings: a failed send is retried after 5, 10, 20, 40 minutes, then given up.
+GREETING_RETRY_BASE_SECONDS = env.int("GREETING_RETRY_BASE_SECONDS", default=300)
+GREETING_MAX_ATTEMPTS = env.int("GREETING_MAX_ATTEMPTS", default=5)

@@ -6,10 +6,10 @@ Backends are chosen in settings (``SMS_BACKEND``). ``LocmemSmsBackend`` keeps me
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import time
-import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -46,13 +46,23 @@ class LocmemSmsBackend:
 
 
 class HttpGatewaySmsBackend:
-    """POST JSON to ``SMS_GATEWAY_URL``, signed with HMAC-SHA256 of the body (``SMS_GATEWAY_KEY``)."""
+    """POST JSON to ``SMS_GATEWAY_URL``, signed with HMAC-SHA256 of the body (``SMS_GATEWAY_KEY``).
+
+    The body carries the signature (``SMS_SIGNATURE``) and, when set, the gateway's registered
+    template code (``SMS_GATEWAY_TEMPLATE``).
+    """
 
     def send(self, *, mobile: str, text: str) -> SmsResult:
-        body = json.dumps(
-            {"mobile": mobile, "sign": settings.SMS_SIGNATURE, "text": text, "timestamp": int(time.time())},
-            ensure_ascii=False,
-        ).encode("utf-8")
+        payload = {
+            "mobile": mobile,
+            "sign": settings.SMS_SIGNATURE,
+            "text": text,
+            "timestamp": int(time.time()),
+        }
+        template = getattr(settings, "SMS_GATEWAY_TEMPLATE", "")
+        if template:
+            payload["template"] = template
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         signature = hmac.new(settings.SMS_GATEWAY_KEY.encode(), body, hashlib.sha256).hexdigest()
         request = urllib.request.Request(
             settings.SMS_GATEWAY_URL,
@@ -63,7 +73,7 @@ class HttpGatewaySmsBackend:
         try:
             with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:
                 payload = json.loads(response.read().decode("utf-8") or "{}")
-        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+        except (OSError, http.client.HTTPException, ValueError) as exc:  # URLError, timeouts, resets
             raise SmsError(f"短信网关不可用：{exc}") from exc
         if payload.get("code", 0) != 0:
             raise SmsError(f"短信网关拒绝：{payload.get('message', payload)}")

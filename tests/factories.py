@@ -101,6 +101,85 @@ def member_user(member, **kwargs):
 # ----------------------------------------------------------------------------------------
 
 
+def member_born(branch, birth: datetime.date, *, category="craftsman", sequence=None, **kwargs):
+    """A member with a given birth date (the ID number encodes it) and category."""
+    sequence = sequence if sequence is not None else next(_born_sequence)
+    member = MemberFactory(
+        branch=branch, id_number=make_id_number("330106", birth, sequence % 1000), **kwargs
+    )
+    if category in ("craftsman", "both"):
+        HonorFactory(
+            member=member, kind=Honor.Kind.CRAFTSMAN, title="杭州工匠", level=Honor.Level.CITY, year=2020
+        )
+    if category in ("model_worker", "both"):
+        HonorFactory(
+            member=member, kind=Honor.Kind.MODEL_WORKER, title="浙江省劳动模范", level=Honor.Level.PROVINCIAL
+        )
+    member.refresh_from_db()
+    return member
+
+
+_born_sequence = iter(range(1, 10**6))
+
+
+class CareBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.CareBudget"
+
+    branch = factory.SubFactory(BranchFactory)
+    year = 2026
+    amount = 10000
+
+
+class CondolenceVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.CondolenceVisit"
+
+    member = factory.SubFactory(MemberFactory)
+    visit_date = datetime.date(2026, 1, 20)
+    visitors = "王主席、李干事"
+    occasion = "holiday"
+    cash_amount = 500
+    goods = "米、油"
+    goods_value = 200
+
+
+class HardshipCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.HardshipCase"
+
+    member = factory.SubFactory(MemberFactory)
+    kind = "living"
+    opened_on = datetime.date(2026, 3, 1)
+    description = "家庭收入低，子女上学负担重"
+
+
+class VisitCampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.VisitCampaign"
+
+    name = factory.Sequence(lambda n: f"2026年春节走访慰问{n}")
+    occasion = factory.Sequence(lambda n: ["spring_festival", "may_day", "national_day", "other"][n % 4])
+    year = 2026
+    starts_on = datetime.date(2026, 2, 1)
+    ends_on = datetime.date(2026, 2, 15)
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wellbeing.Inquiry"
+
+    channel = "call"
+    received_at = factory.LazyFunction(lambda: datetime.datetime(2026, 9, 28, 9, 0, tzinfo=datetime.UTC))
+    branch = factory.SubFactory(BranchFactory)
+    person_name = "王大爷"
+    contact = "13900001111"
+    subject = "咨询劳模津贴发放时间"
+    category = "treatment"
+    content = "询问今年劳模津贴何时发放。"
+    deadline = datetime.date(2026, 10, 27)
+
+
 # ----------------------------------------------------------------------------------------
 # wellbeing: convalescence trips
 # ----------------------------------------------------------------------------------------

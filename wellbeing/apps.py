@@ -9,12 +9,19 @@ class WellbeingConfig(AppConfig):
     def ready(self):
         from members.sections import register_member_section
 
-        from .sections import trips_section_context
+        from .sections import care_section_context, trips_section_context
 
         register_member_section(
             key="wellbeing_trips",
             title="我的疗休养",
             template="wellbeing/me_trips.html",
             context=trips_section_context,
+            order=55,
+        )
+        register_member_section(
+            key="wellbeing_care",
+            title="生日祝福与诉求办理",
+            template="wellbeing/me_care_section.html",
+            context=care_section_context,
             order=60,
         )

@@ -1,4 +1,5 @@
-"""The member's own page (/me/): a 我的疗休养 section, registered in WellbeingConfig.ready()."""
+"""Sections of the member's own page (/me/), registered in WellbeingConfig.ready():
+我的疗休养 (trips) and how the birthday is kept, recent greetings, own letters/visits/calls (care)."""
 
 from .models import Nomination, TripStatus
 
@@ -36,3 +37,15 @@ def trips_section_context(member) -> dict:
             }
         )
     return {"trip_items": items}
+
+
+def care_section_context(member) -> dict:
+    """Context of the care section for one member (only that member's own rows)."""
+    from .models import BirthdayPreference, Greeting, Inquiry
+
+    preference = BirthdayPreference.objects.filter(member=member).first()
+    return {
+        "birthday_preference": preference,
+        "greetings": Greeting.objects.filter(member=member).order_by("-birthday", "channel")[:6],
+        "inquiries": Inquiry.objects.filter(member=member).order_by("-received_at")[:10],
+    }

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import ExtractDay, ExtractMonth
 from simple_history.models import HistoricalRecords
 
 from ..idcard import mask_id_number, normalise, parse_id_number, validate_id_number
@@ -112,6 +113,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["branch", "status"], name="member_branch_status"),
             models.Index(fields=["category"], name="member_category"),
+            # Today's birthdays (wellbeing greetings) look members up by month and day.
+            models.Index(ExtractMonth("birth_date"), ExtractDay("birth_date"), name="member_birth_month_day"),
         ]
 
     def __str__(self):

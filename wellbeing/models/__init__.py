@@ -1,5 +1,16 @@
-"""Models of the wellbeing app, one module per aggregate."""
+"""Models of the wellbeing app, one module per area: trips, greetings, care (visits, budgets), inquiries."""
 
+from .care import (
+    CampaignEntry,
+    CareBudget,
+    CondolenceVisit,
+    CondolenceVisitPhoto,
+    HardshipCase,
+    HardshipFollowUp,
+    VisitCampaign,
+)
+from .greetings import BirthdayPreference, Greeting, GreetingSettings, GreetingTemplate
+from .inquiries import Inquiry, InquiryLog
 from .trip_profiles import EpidemicRole, HealthStatus, MemberWorkProfile, PriorityGroup, TripRules
 from .trips import (
     ACTIVE_NOMINATION,
@@ -17,9 +28,21 @@ __all__ = [
     "ACTIVE_NOMINATION",
     "HOLDING",
     "TRIP_TRANSITIONS",
+    "BirthdayPreference",
+    "CampaignEntry",
+    "CareBudget",
+    "CondolenceVisit",
+    "CondolenceVisitPhoto",
     "ConvalescenceTrip",
     "EpidemicRole",
+    "Greeting",
+    "GreetingSettings",
+    "GreetingTemplate",
+    "HardshipCase",
+    "HardshipFollowUp",
     "HealthStatus",
+    "Inquiry",
+    "InquiryLog",
     "MemberWorkProfile",
     "Nomination",
     "PriorityGroup",
@@ -28,4 +51,5 @@ __all__ = [
     "TripQuota",
     "TripRules",
     "TripStatus",
+    "VisitCampaign",
 ]

@@ -1,1 +1,1 @@
-"""Write paths of the wellbeing app, one module per area (``trips``, …)."""
+"""Write paths of the wellbeing app, one module per area: trips, greetings, care, inquiries."""

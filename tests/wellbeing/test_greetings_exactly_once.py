@@ -1,0 +1,112 @@
+"""Exactly once under a real Celery worker on Redis and under two concurrent runs on PostgreSQL."""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+
+from tests import factories as f
+from wellbeing.models import Greeting
+from wellbeing.services.greetings import birthday_greetings_send, greeting_claim
+
+DAY = datetime.date(2026, 6, 1)
+
+
+@pytest.fixture
+def many_birthdays(xihu, binjiang):
+    return [
+        f.member_born(xihu if i % 2 else binjiang, datetime.date(1960 + i, 6, 1), mobile=f"1380000{i:04d}")
+        for i in range(6)
+    ]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(
+    sms_gateway, many_birthdays, settings
+):
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL to run a real Celery worker")
+    from celery.contrib.testing.worker import start_worker
+
+    from laomo_portal.celery import app
+    from wellbeing.tasks import birthday_greetings_task
+
+    saved = {
+        k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
+    }
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=settings.REDIS_URL,
+        result_backend=settings.REDIS_URL,
+        task_default_queue=f"test-greetings-{uuid.uuid4().hex[:8]}",  # no stale messages of other runs
+    )
+    # Two threads on PostgreSQL; SQLite's in-memory test database takes one at a time.
+    pool, concurrency = ("threads", 2) if connection.vendor == "postgresql" else ("solo", 1)
+    _forget_backend(app)  # an earlier eager test may have cached the disabled result backend
+    try:
+        with start_worker(
+            app, pool=pool, concurrency=concurrency, perform_ping_check=False, loglevel="WARNING"
+        ):
+            # The same job three times: a second beat, a manual run and a redelivered message.
+            results = [birthday_greetings_task.delay(DAY.isoformat()) for _ in range(3)]
+            outcomes = [r.get(timeout=60) for r in results]
+    finally:
+        app.conf.update(saved)
+        _forget_backend(app)
+    assert sum(o["claimed"] for o in outcomes) == 12  # 6 members × (sms, cake), claimed by one run each
+    assert len(sms_gateway.requests) == 6
+    assert sorted(r["body"]["mobile"] for r in sms_gateway.requests) == sorted(
+        m.mobile for m in many_birthdays
+    )
+    assert Greeting.objects.filter(channel="sms", status="sent").count() == 6
+
+
+def _forget_backend(app):
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+def _in_threads(target, n=2):
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(target())
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_send_each_greeting_once(sms_gateway, many_birthdays):
+    runs = _in_threads(lambda: birthday_greetings_send(day=DAY))
+    assert sum(r.claimed for r in runs) == 12
+    assert sum(r.already_done for r in runs) == 12
+    assert len(sms_gateway.requests) == 6
+    assert Greeting.objects.count() == 12
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_claiming_one_greeting_only_one_wins(xihu):
+    member = f.member_born(xihu, datetime.date(1970, 6, 1))
+    claims = _in_threads(
+        lambda: greeting_claim(member=member, year=2026, channel="sms", calendar="solar", day=DAY), n=4
+    )
+    assert len([c for c in claims if c is not None]) == 1
+    assert Greeting.objects.count() == 1

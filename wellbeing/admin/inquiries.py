@@ -1,0 +1,279 @@
+"""Admin of letters/visits/calls: registration, the log, the life cycle, the overdue list and statistics."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from members.admin_base import ScopedModelAdmin, ScopedTabularInline
+from members.audit import access_log_record
+from members.errors import DomainError
+from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff, user_scope
+from members.spreadsheets import xlsx_response
+
+from ..models import Inquiry, InquiryLog
+from ..services.inquiries import (
+    REMIND_WORKING_DAYS_AHEAD,
+    inquiry_log_add,
+    inquiry_register,
+    inquiry_transition,
+    working_days_after,
+)
+
+DIMENSIONS = [("channel", "渠道"), ("category", "类别"), ("branch", "承办分会"), ("month", "月份")]
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    """The overdue list and the cases due soon."""
+
+    title = "办理期限"
+    parameter_name = "deadline_state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "已逾期"),
+            ("soon", f"{REMIND_WORKING_DAYS_AHEAD}个工作日内到期"),
+            ("open", "未答复"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "soon":
+            return queryset.due_by(working_days_after(today, REMIND_WORKING_DAYS_AHEAD)).filter(
+                deadline__gte=today
+            )
+        if self.value() == "open":
+            return queryset.open()
+        return queryset
+
+
+class InquiryLogInline(ScopedTabularInline):
+    model = InquiryLog
+    extra = 0
+    fields = ["at", "kind", "by", "text"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # entries are added through the case form (one write path)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class InquiryForm(forms.ModelForm):
+    next_status = forms.ChoiceField(label="变更状态为", required=False)
+    log_kind = forms.ChoiceField(
+        label="记录类型",
+        required=False,
+        choices=[
+            (InquiryLog.Kind.NOTE, "办理情况"),
+            (InquiryLog.Kind.REPLY, "答复"),
+            (InquiryLog.Kind.FOLLOW_UP, "回访"),
+        ],
+    )
+    log_text = forms.CharField(
+        label="办理记录", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="变更为“已答复”时填写答复内容，变更为“已回访”时填写回访情况；也可只添加一条办理记录。",
+    )  # fmt: skip
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "channel", "received_at", "branch", "member", "person_name", "contact", "subject", "category",
+            "content", "assigned_to", "deadline", "out_of_policy", "policy_explanation",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].required = False
+        if "received_at" in self.fields and not self.instance.pk:
+            self.fields["received_at"].initial = timezone.now
+        current = Inquiry.Status(self.instance.status or Inquiry.Status.REGISTERED)
+        targets = Inquiry.TRANSITIONS[current] if self.instance.pk else set()
+        self.fields["next_status"].choices = [("", "（不变）")] + [
+            (s.value, s.label) for s in Inquiry.Status if s in targets
+        ]
+
+    def clean(self):
+        data = super().clean()
+        received, deadline = data.get("received_at"), data.get("deadline")
+        if received and deadline and deadline < timezone.localdate(received):
+            self.add_error("deadline", "办理期限不能早于受理日期。")
+        if data.get("out_of_policy") and not (data.get("policy_explanation") or "").strip():
+            if (
+                data.get("next_status") == Inquiry.Status.REPLIED
+                or self.instance.status not in Inquiry.OPEN_STATUSES
+            ):
+                self.add_error("policy_explanation", "超出政策范围的诉求须填写向当事人所作的政策解释。")
+        return data
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(ScopedModelAdmin):
+    form = InquiryForm
+    inlines = [InquiryLogInline]
+    list_display = [
+        "received_at",
+        "channel",
+        "person_name",
+        "subject",
+        "category",
+        "branch",
+        "assigned_to",
+        "deadline",
+        "status",
+        "overdue_flag",
+    ]
+    list_filter = [DeadlineFilter, "status", "channel", "category", ("branch", RelatedOnlyFieldListFilter)]
+    search_fields = ["subject", "person_name"]
+    date_hierarchy = "received_at"
+    autocomplete_fields = ["member"]
+    list_select_related = ["branch", "assigned_to"]
+    change_list_template = "wellbeing/admin/inquiry_change_list.html"
+
+    def get_fields(self, request, obj=None):
+        fields = list(InquiryForm.Meta.fields)
+        if obj is None:
+            return fields
+        return [*fields, "status", "replied_at", "closed_at", "next_status", "log_kind", "log_text"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        fields += ["status", "replied_at", "closed_at"]
+        if obj is not None:
+            fields += ["channel", "received_at"]
+        if obj is not None and obj.status == Inquiry.Status.CLOSED:
+            fields += [f for f in InquiryForm.Meta.fields if f not in fields]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "assigned_to" and formfield is not None:
+            formfield.queryset = assignable_officers(request.user)
+        return formfield
+
+    @admin.display(description="逾期", boolean=True)
+    def overdue_flag(self, obj):
+        return obj.status in Inquiry.OPEN_STATUSES and obj.deadline < timezone.localdate()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            if not self.is_association(request):
+                obj.branch_id = user_scope(request.user).branch_id
+            try:
+                inquiry_register(inquiry=obj, actor=request.user)
+            except DomainError as exc:
+                self.message_domain_error(request, exc)
+            return
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        inquiry = form.instance
+        target = form.cleaned_data.get("next_status")
+        text = form.cleaned_data.get("log_text", "")
+        try:
+            if target:
+                inquiry_transition(inquiry=inquiry, to_status=target, actor=request.user, note=text)
+            elif text.strip():
+                inquiry_log_add(
+                    inquiry=inquiry,
+                    kind=form.cleaned_data.get("log_kind") or "note",
+                    text=text,
+                    actor=request.user,
+                )
+        except DomainError as exc:
+            self.message_domain_error(request, exc)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("statistics/", view(self.statistics_view), name="wellbeing_inquiry_statistics"),
+            *super().get_urls(),
+        ]
+
+    def statistics_view(self, request):
+        """Counts per channel, category, branch and month of one year; .xlsx export."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        start = timezone.make_aware(datetime.datetime(year, 1, 1))
+        end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+        qs = self.get_queryset(request).filter(received_at__gte=start, received_at__lt=end)
+        tables = [(label, statistics_rows(qs, key)) for key, label in DIMENSIONS]
+        if request.GET.get("format") == "xlsx":
+            rows = [[label, name, count] for label, table in tables for name, count in table]
+            access_log_record(
+                user=request.user,
+                action="export",
+                target=f"{year}年来信来访来电统计",
+                request=request,
+                row_count=len(rows),
+            )
+            return xlsx_response(
+                f"{year}年来信来访来电统计.xlsx", ["维度", "项目", "件数"], rows, title="统计"
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{year}年来信来访来电统计",
+            "opts": self.model._meta,
+            "year": year,
+            "tables": tables,
+            "total": qs.count(),
+            "overdue": qs.overdue(timezone.localdate()).count(),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        }
+        return TemplateResponse(request, "wellbeing/admin/inquiry_statistics.html", context)
+
+
+def statistics_rows(qs, dimension) -> list[tuple[str, int]]:
+    """(label, count) rows of one dimension with Chinese labels."""
+    labels = {
+        "channel": dict(Inquiry.Channel.choices),
+        "category": dict(Inquiry.Category.choices),
+    }.get(dimension, {})
+    rows = []
+    for row in qs.statistics(dimension):
+        key = row["key"]
+        if dimension == "month":
+            name = (
+                timezone.localtime(key).strftime("%Y年%m月")
+                if isinstance(key, datetime.datetime)
+                else f"{key:%Y年%m月}"
+            )
+        elif dimension == "branch":
+            name = key or "市协会本级"
+        else:
+            name = labels.get(key, key)
+        rows.append((name, row["total"]))
+    return rows
+
+
+def assignable_officers(user):
+    """Who a case may be given to: the officers of the user's branch, or any staff for the association."""
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    if is_association_staff(user):
+        return (
+            users.filter(groups__name__in=[ASSOCIATION_GROUP, OFFICER_GROUP]).distinct().order_by("username")
+        )
+    scope = user_scope(user)
+    if scope.branch_id is None:
+        return users.none()
+    return users.filter(officer_profile__branch_id=scope.branch_id, groups__name=OFFICER_GROUP).order_by(
+        "username"
+    )

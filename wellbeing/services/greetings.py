@@ -1,0 +1,221 @@
+"""Write path of birthday greetings: claim a Greeting row, then send, then record the outcome.
+
+Exactly once is a database decision: the row unique per (member, year, channel) is
+inserted and committed *before* the provider is called. Whoever inserts it sends; a
+second run, a second worker or a redelivered task finds the row and sends nothing. A
+failed send is retried later by a conditional UPDATE (failed → sending) that only one
+process can win. A worker killed between the claim and the provider's answer leaves the
+row in 发送中: it is never re-sent automatically (the gateway may already have sent it).
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from members.errors import DomainError
+from members.models import Member
+
+from ..birthdays import lunar_birthdays, solar_birthdays, to_lunar
+from ..channels import DeliveryError, get_channel
+from ..models.greetings import (
+    PLACEHOLDER,
+    BirthdayCalendar,
+    BirthdayPreference,
+    Greeting,
+    GreetingSettings,
+    GreetingTemplate,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class GreetingRun:
+    """What one run of the daily job did."""
+
+    day: datetime.date
+    members: int = 0
+    claimed: int = 0
+    already_done: int = 0
+    by_status: dict = field(default_factory=dict)
+
+    def count(self, status):
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential back-off after the n-th failed attempt: base, 2×base, 4×base…"""
+    base = getattr(settings, "GREETING_RETRY_BASE_SECONDS", 300)
+    return datetime.timedelta(seconds=base * 2 ** max(attempts - 1, 0))
+
+
+def render_greeting(text: str, member) -> str:
+    """Fill the placeholders of a template for one member (only the known ones; others stay as typed)."""
+    honor = getattr(member, "highest_honor_title", None)
+    if honor is None:
+        best = member.honors.order_by("level", "-year", "pk").first()
+        honor = best.title if best else ""
+    values = {
+        "name": member.name,
+        "honor": honor or "劳模工匠",
+        "age": str(member.age or ""),
+        "association": settings.ASSOCIATION_NAME,
+    }
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def greeting_claim(*, member, year: int, channel: str, calendar: str, day: datetime.date) -> Greeting | None:
+    """Insert the (member, year, channel) row; return it when this caller inserted it, else None."""
+    with transaction.atomic():
+        greeting, created = Greeting.objects.get_or_create(
+            member=member,
+            year=year,
+            channel=channel,
+            defaults={
+                "calendar": calendar,
+                "birthday": day,
+                "status": Greeting.Status.SENDING,
+                "attempts": 1,
+            },
+        )
+    return greeting if created else None
+
+
+def greeting_deliver(*, greeting: Greeting, member, now=None) -> Greeting:
+    """Send a claimed greeting through its channel and store the outcome (id, status or failure)."""
+    now = now or timezone.now()
+    channel = get_channel(greeting.channel)
+    template = GreetingTemplate.for_channel(greeting.channel)
+    text = render_greeting(template.body, member)
+    subject = render_greeting(template.subject, member)
+    greeting.text = text
+    recipient = channel.recipient(member)
+    if recipient is None:
+        greeting.status = Greeting.Status.SKIPPED
+        greeting.last_error = "无此渠道的联系方式"
+    else:
+        try:
+            delivery = channel.deliver(member=member, recipient=recipient, subject=subject, text=text)
+        except DeliveryError as exc:
+            max_attempts = getattr(settings, "GREETING_MAX_ATTEMPTS", 5)
+            greeting.last_error = str(exc)[:500]
+            if greeting.attempts >= max_attempts:
+                greeting.status = Greeting.Status.GAVE_UP
+                greeting.next_attempt_at = None
+            else:
+                greeting.status = Greeting.Status.FAILED
+                greeting.next_attempt_at = now + retry_delay(greeting.attempts)
+            logger.warning("greeting %s failed (attempt %s): %s", greeting.pk, greeting.attempts, exc)
+        else:
+            greeting.status = delivery.status
+            greeting.provider_message_id = delivery.message_id[:100]
+            greeting.provider_status = delivery.provider_status[:50]
+            greeting.last_error = ""
+            greeting.next_attempt_at = None
+            greeting.sent_at = now
+    greeting.save()
+    return greeting
+
+
+def birthday_greetings_send(*, day: datetime.date, now=None) -> GreetingRun:
+    """The daily job: greet every member whose (solar or lunar) birthday is ``day``, once per channel.
+
+    One member's failure is recorded on that member's row and never stops the others.
+    """
+    run = GreetingRun(day=day)
+    config = GreetingSettings.load()
+    if not config.enabled:
+        return run
+    categories = config.member_categories()
+    lunar_members, lunar_year = lunar_birthdays(day, categories)
+    batches = [
+        (solar_birthdays(day, categories), day.year, BirthdayCalendar.SOLAR),
+        (lunar_members, lunar_year, BirthdayCalendar.LUNAR),
+    ]
+    for members, year, calendar in batches:
+        members = members.select_related("branch", "user").with_highest_honor().order_by("pk")
+        for member in members:
+            run.members += 1
+            for channel in config.channels:
+                greeting = greeting_claim(
+                    member=member, year=year, channel=channel, calendar=calendar, day=day
+                )
+                if greeting is None:
+                    run.already_done += 1
+                    continue
+                run.claimed += 1
+                run.count(greeting_deliver(greeting=greeting, member=member, now=now).status)
+    logger.info("birthday greetings %s: %s", day, run)
+    return run
+
+
+def greetings_retry_due(*, now=None) -> int:
+    """Retry failed greetings whose back-off has elapsed; each is claimed by one process only."""
+    now = now or timezone.now()
+    retried = 0
+    for pk in list(Greeting.objects.retry_due(now).values_list("pk", flat=True)[:500]):
+        claimed = Greeting.objects.filter(
+            pk=pk, status=Greeting.Status.FAILED, next_attempt_at__lte=now
+        ).update(status=Greeting.Status.SENDING, attempts=F("attempts") + 1)
+        if not claimed:
+            continue  # another worker took it
+        greeting = Greeting.objects.select_related("member__branch", "member__user").get(pk=pk)
+        member = (
+            Member.objects.with_highest_honor().select_related("branch", "user").get(pk=greeting.member_id)
+        )
+        greeting_deliver(greeting=greeting, member=member, now=now)
+        retried += 1
+    return retried
+
+
+def greeting_cake_delivered(*, greeting: Greeting, actor, delivered_by: str = "") -> Greeting:
+    """Mark a cake on the delivery list as delivered."""
+    with transaction.atomic():
+        greeting = Greeting.objects.select_for_update().get(pk=greeting.pk)
+        if greeting.channel != "cake" or greeting.status != Greeting.Status.LISTED:
+            raise DomainError("只有列入配送名单、尚未送达的生日蛋糕才能标记为已送达。", code="not_listed")
+        greeting.status = Greeting.Status.DELIVERED
+        greeting.delivered_at = timezone.now()
+        greeting.delivered_by = delivered_by or (
+            actor.get_full_name() or actor.get_username() if actor else ""
+        )
+        greeting._history_user = actor
+        greeting.save()
+    return greeting
+
+
+def birthday_preference_set(
+    *,
+    member: Member,
+    calendar: str,
+    lunar_month: int | None = None,
+    lunar_day: int | None = None,
+    lunar_leap: bool = False,
+    opt_out: bool = False,
+    notes: str = "",
+    actor=None,
+) -> BirthdayPreference:
+    """Record how a member's birthday is kept; a lunar date defaults to the ID card's birth date in the lunar calendar."""
+    if calendar == BirthdayCalendar.LUNAR:
+        if lunar_month is None or lunar_day is None:
+            born = to_lunar(member.birth_date)
+            lunar_month, lunar_day, lunar_leap = born.month, born.day, born.leap
+        if not (1 <= lunar_month <= 12 and 1 <= lunar_day <= 30):
+            raise DomainError("农历生日无效：月应在1至12之间，日应在1至30之间。", code="bad_lunar_date")
+    else:
+        lunar_month = lunar_day = None
+        lunar_leap = False
+    with transaction.atomic():
+        pref, _ = BirthdayPreference.objects.select_for_update().get_or_create(member=member)
+        pref.calendar = calendar
+        pref.lunar_month, pref.lunar_day, pref.lunar_leap = lunar_month, lunar_day, lunar_leap
+        pref.opt_out = opt_out
+        pref.notes = notes
+        pref._history_user = actor
+        pref.save()
+    return pref
