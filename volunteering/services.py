@@ -226,9 +226,9 @@ def service_event_create(
 def service_event_link_request(*, event: ServiceEvent, actor) -> None:
     """After an event names a request: the request's organisation is a beneficiary, and an
     assigned request moves to 服务中 (the first event starts the service)."""
-    request = event.request
-    if request is None:
+    if event.request_id is None:
         return
+    request = _lock(ServiceRequest, event.request_id)
     if request.assigned_team_id and request.assigned_team_id != event.team_id:
         raise DomainError("该需求已派给其他服务队。", code="team_mismatch")
     EventBeneficiary.objects.get_or_create(event=event, beneficiary=request.requester)
