@@ -276,6 +276,7 @@ def participation_record(
     *, event: ServiceEvent, member, hours, role: str = Participation.Role.VOLUNTEER, actor=None
 ) -> Participation:
     """Record (or correct) one member's role and hours in an event: one row per member and event."""
+    event = _lock(ServiceEvent, event.pk)  # status read under lock: a cancel may be racing
     if event.status == ES.CANCELLED:
         raise DomainError("活动已取消，不能登记服务时长。", code="event_cancelled")
     participation = Participation.objects.filter(event=event, member=member).first() or Participation(

@@ -204,3 +204,27 @@ class ServiceEventAdmin(ScopedModelAdmin):
             "chart": chart,
         }
         return TemplateResponse(request, "volunteering/admin/statistics.html", context)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ScopedModelAdmin):
+    """Hours across events: who served where and for how long."""
+
+    list_display = ["member", "event", "event_category", "event_date", "role", "hours"]
+    list_filter = [
+        "role",
+        "event__category",
+        "event__status",
+        ("event__team__branch", RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["member__name", "event__title"]
+    autocomplete_fields = ["member", "event"]
+    list_select_related = ["member", "event"]
+
+    @admin.display(description="类别", ordering="event__category")
+    def event_category(self, obj):
+        return obj.event.get_category_display()
+
+    @admin.display(description="日期", ordering="event__date")
+    def event_date(self, obj):
+        return obj.event.date

@@ -213,5 +213,7 @@ class Participation(models.Model):
 
     def clean(self):
         super().clean()
+        if self.event_id and self.event.status == ServiceEvent.Status.CANCELLED:
+            raise ValidationError({"event": "活动已取消，不能登记服务时长。"})
         if self.hours is not None and self.event_id and self.hours > self.event.duration_hours:
             raise ValidationError({"hours": f"服务时长不能超过活动时长（{self.event.duration_hours}小时）。"})
