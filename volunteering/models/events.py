@@ -213,7 +213,12 @@ class Participation(models.Model):
 
     def clean(self):
         super().clean()
-        if self.event_id and self.event.status == ServiceEvent.Status.CANCELLED:
+        try:
+            # In an inline formset of a new event the parent is set but not saved yet.
+            event = self.event
+        except ServiceEvent.DoesNotExist:
+            return
+        if event.status == ServiceEvent.Status.CANCELLED:
             raise ValidationError({"event": "活动已取消，不能登记服务时长。"})
-        if self.hours is not None and self.event_id and self.hours > self.event.duration_hours:
-            raise ValidationError({"hours": f"服务时长不能超过活动时长（{self.event.duration_hours}小时）。"})
+        if self.hours is not None and event.duration_hours is not None and self.hours > event.duration_hours:
+            raise ValidationError({"hours": f"服务时长不能超过活动时长（{event.duration_hours}小时）。"})
