@@ -113,3 +113,12 @@ def test_team_changelist_counts_members(client, staff_user, xihu_team, xihu):
     client.force_login(staff_user)
     result = client.get(reverse("admin:volunteering_serviceteam_changelist")).context["cl"].result_list
     assert [t.n_members for t in result] == [3]
+
+
+def test_every_volunteering_model_keeps_history():
+    from django.apps import apps
+
+    for model in apps.get_app_config("volunteering").get_models():
+        if model.__name__.startswith("Historical"):
+            continue
+        assert hasattr(model, "history"), model.__name__
