@@ -5,3 +5,16 @@ class VolunteeringConfig(AppConfig):
     name = "volunteering"
     verbose_name = "志愿服务"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from members.sections import register_member_section
+
+        from .sections import member_service_record
+
+        register_member_section(
+            key="volunteering",
+            title="志愿服务记录",
+            template="volunteering/me_section.html",
+            context=member_service_record,
+            order=30,
+        )

@@ -1,0 +1,35 @@
+"""Admin of donations: money and goods by a member or a team."""
+
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+
+from members.admin_base import ScopedModelAdmin
+
+from ..models import Donation
+
+
+@admin.register(Donation)
+class DonationAdmin(ScopedModelAdmin):
+    list_display = ["date", "kind", "value", "donor_display", "branch", "cause", "recipient"]
+    list_filter = ["kind", ("branch", RelatedOnlyFieldListFilter)]
+    search_fields = ["cause", "recipient", "member__name", "team__name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["member", "team"]
+    list_select_related = ["member", "team", "branch"]
+    fields = [
+        "kind",
+        "member",
+        "team",
+        "date",
+        "value",
+        "goods_description",
+        "cause",
+        "recipient",
+        "receipt_number",
+        "branch",
+    ]
+    readonly_fields = ["branch"]
+
+    @admin.display(description="捐赠人/服务队")
+    def donor_display(self, obj):
+        return obj.donor

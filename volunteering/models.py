@@ -1,1 +1,0 @@
-"""Models of the volunteering app (filled in by its own issue)."""
