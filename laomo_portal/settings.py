@@ -99,6 +99,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Personal files (scanned forms, import files): outside MEDIA_ROOT, served only by scoped views.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# Imports with more data rows than this are validated and written by a Celery worker.
+MEMBER_IMPORT_ASYNC_ROWS = env.int("MEMBER_IMPORT_ASYNC_ROWS", default=5000)
 
 # Uploads: Django's limits stay on; each upload is also checked by content.
 DATA_UPLOAD_MAX_NUMBER_FILES = 100

@@ -7,6 +7,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 
 from .admin_base import ScopedModelAdmin, ScopedTabularInline
 from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
+from .admin_io import MemberIOAdminMixin, RegistrationScanInline
 from .idcard import mask_phone, normalise
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
 from .roles import is_association_staff
@@ -34,8 +35,8 @@ class HonorInline(ScopedTabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedModelAdmin):
-    inlines = [HonorInline]
+class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
+    inlines = [HonorInline, RegistrationScanInline]
     list_display = ["name", "category", "branch", "highest_honor", "age_display", "mobile_display", "status"]
     list_filter = [
         ("branch", RelatedOnlyFieldListFilter),

@@ -1,6 +1,20 @@
 """Models of the members app, one module per aggregate."""
 
 from .audit import AccessLog
+from .imports import MemberImport
 from .registry import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member, OfficerProfile
+from .scans import RegistrationScan
+from .transfers import Transfer
 
-__all__ = ["ETHNICITIES", "POLITICAL_STATUSES", "AccessLog", "Branch", "Honor", "Member", "OfficerProfile"]
+__all__ = [
+    "ETHNICITIES",
+    "POLITICAL_STATUSES",
+    "AccessLog",
+    "Branch",
+    "Honor",
+    "Member",
+    "MemberImport",
+    "OfficerProfile",
+    "RegistrationScan",
+    "Transfer",
+]
