@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -164,6 +165,7 @@ class MemberIOAdminMixin:
         )
 
     def import_template_view(self, request):
+        self._require_view(request)
         headers, rows = template_rows()
         return xlsx_response("劳模工匠导入模板.xlsx", headers, rows, title="导入模板", text_columns=(1, 6))
 
@@ -199,7 +201,12 @@ class MemberIOAdminMixin:
 
     # ---- export -----------------------------------------------------------------------
 
+    def _require_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+
     def export_view(self, request):
+        self._require_view(request)
         fmt = "csv" if request.GET.get("_format") == "csv" else "xlsx"
         full = request.GET.get("_full") == "1" and is_association_staff(request.user)
         request.GET = request.GET.copy()
@@ -224,6 +231,7 @@ class MemberIOAdminMixin:
     # ---- statistics -------------------------------------------------------------------
 
     def statistics_view(self, request):
+        self._require_view(request)
         params = request.GET.copy()
         download = params.pop("_format", None)
         form = StatisticsFilterForm(params or None, user=request.user)
