@@ -29,7 +29,7 @@ from .columns import (
     MEMBER_TEXT_FIELDS,
     header_key,
 )
-from .fastinsert import insert_rows
+from .fastinsert import adapter, insert_rows
 from .readers import excel_date, read_table
 
 LOOKUP_CHUNK = 2_000
@@ -424,22 +424,26 @@ def member_import_write(*, plan: ImportPlan, actor, progress: Callable[[int], No
 def _insert_members(batch: list[ParsedRow], now, history) -> None:
     from ..services import category_for_kinds
 
+    adapt = adapter()
+    stamp = adapt(now)
+    categories = {kind: category_for_kinds([kind]) for kind in Honor.Kind.values}
+    none = category_for_kinds([])
     rows = []
     for row in batch:
-        parsed = row.parsed
         values = {**MEMBER_DEFAULTS, **row.values}
-        category = category_for_kinds([row.honor[0]] if row.honor else [])
-        rows.append((values["name"], row.id_number, parsed.gender, parsed.birth_date,
-                     *(values[k] for k in MEMBER_DEFAULTS), row.branch_id, category, None, now))  # fmt: skip
-    insert_rows(Member, [*MEMBER_COLUMNS, "updated_at"], [(*r, now) for r in rows])
+        category = categories[row.honor[0]] if row.honor else none
+        rows.append((values["name"], row.id_number, row.parsed.gender, adapt(row.parsed.birth_date),
+                     *(values[k] for k in MEMBER_DEFAULTS), row.branch_id, category, None, stamp))  # fmt: skip
+    insert_rows(Member, [*MEMBER_COLUMNS, "updated_at"], [(*r, stamp) for r in rows], adapted=True)
     ids = dict(
         Member.objects.filter(id_number__in=[r.id_number for r in batch]).values_list("id_number", "pk")
     )
     for row in batch:
         row.member_id = ids[row.id_number]
+    history = (stamp, *history[1:])
     history_rows = [(row.member_id, *values, *history, "+") for row, values in zip(batch, rows, strict=True)]
     insert_rows(Member.history.model, ["id", *MEMBER_COLUMNS, "history_date", "history_change_reason",
-                                       "history_user_id", "history_type"], history_rows)  # fmt: skip
+                                       "history_user_id", "history_type"], history_rows, adapted=True)  # fmt: skip
 
 
 def _update_members(batch: list[ParsedRow], now, actor) -> None:

@@ -32,8 +32,11 @@ def adapter():
     return adapt
 
 
-def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
-    """INSERT rows (tuples in ``columns`` order, by attname) into ``model``'s table."""
+def insert_rows(model, columns: list[str], rows: list[tuple], *, adapted: bool = False) -> None:
+    """INSERT rows (tuples in ``columns`` order, by attname) into ``model``'s table.
+
+    ``adapted``: the caller already passed driver-ready values (see ``adapter()``).
+    """
     if not rows:
         return
     qn = connection.ops.quote_name
@@ -47,4 +50,7 @@ def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
         for start in range(0, len(rows), per_batch):
             batch = rows[start : start + per_batch]
             sql = f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([placeholder] * len(batch))
-            cursor.execute(sql, [adapt(v) for row in batch for v in row])
+            params = (
+                [v for row in batch for v in row] if adapted else [adapt(v) for row in batch for v in row]
+            )
+            cursor.execute(sql, params)
