@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -60,9 +61,21 @@ class RegistrationScanForm(forms.ModelForm):
         widgets = {"file": forms.FileInput}
 
 
+class RegistrationScanFormSet(BaseInlineFormSet):
+    """A member form posted without the scans section (older clients, scripts) changes no scans."""
+
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        super().__init__(data, files, *args, **kwargs)
+
+
 class RegistrationScanInline(ScopedTabularInline):
     model = RegistrationScan
     form = RegistrationScanForm
+    formset = RegistrationScanFormSet
     extra = 0
     fields = ["file", "note", "download", "kind", "size", "uploaded_at"]
     readonly_fields = ["download", "kind", "size", "uploaded_at"]
@@ -126,25 +139,30 @@ class MemberIOAdminMixin:
     def save_formset(self, request, form, formset, change):
         if formset.model is not RegistrationScan:
             return super().save_formset(request, form, formset, change)
-        # New scans go through the service (content check, who uploaded); removals are plain deletes.
-        for obj in formset.deleted_objects if hasattr(formset, "deleted_objects") else []:
-            obj.file.delete(save=False)
-            obj.delete()
+        # New scans go through the service (content check, who uploaded); only the note of a
+        # stored scan can change; a removal deletes the stored file too.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
-            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+            scan = inline_form.instance
+            if scan.pk and formset.can_delete and formset._should_delete_form(inline_form):
+                scan.file.delete(save=False)
+                scan.delete()
+                formset.deleted_objects.append(scan)
+            elif not inline_form.has_changed():
                 continue
-            if inline_form.instance.pk:
-                inline_form.instance.save(update_fields=["note"])
-                continue
-            upload = inline_form.cleaned_data.get("file")
-            if upload:
+            elif scan.pk:
+                scan.save(update_fields=["note"])
+                formset.changed_objects.append((scan, ["note"]))
+            elif inline_form.cleaned_data.get("file"):
                 try:
-                    services.registration_scan_add(
-                        member=form.instance, upload=upload, actor=request.user,
+                    created = services.registration_scan_add(
+                        member=form.instance, upload=inline_form.cleaned_data["file"], actor=request.user,
                         note=inline_form.cleaned_data.get("note", ""),
                     )  # fmt: skip
                 except DomainError as exc:
                     self.message_domain_error(request, exc)
+                else:
+                    formset.new_objects.append(created)
 
     # ---- import -----------------------------------------------------------------------
 

@@ -127,3 +127,30 @@ def test_officer_without_branch_downloads_nothing(client, xihu_officer, xihu_mem
                                           actor=xihu_officer)  # fmt: skip
     client.force_login(f.officer(None, username="officer_nobody"))
     assert client.get(reverse("admin:members_member_scan_download", args=[scan.pk])).status_code == 404
+
+
+def _member_page_data(member, files):
+    data = {"name": member.name, "ethnicity": "汉族", "status": "active", "honors-TOTAL_FORMS": 0,
+            "honors-INITIAL_FORMS": 0, "scans-TOTAL_FORMS": len(files), "scans-INITIAL_FORMS": 0}  # fmt: skip
+    for index, upload in enumerate(files):
+        data[f"scans-{index}-file"] = upload
+        data[f"scans-{index}-note"] = f"第{index + 1}页"
+    return data
+
+
+def test_scan_uploaded_on_the_member_page_is_attached(client, xihu_officer, xihu_member):
+    client.force_login(xihu_officer)
+    data = _member_page_data(xihu_member, [SimpleUploadedFile("登记表.pdf", PDF)])
+    response = client.post(reverse("admin:members_member_change", args=[xihu_member.pk]), data)
+    assert response.status_code == 302
+    scan = RegistrationScan.objects.get()
+    assert scan.member == xihu_member and scan.uploaded_by == xihu_officer and scan.note == "第1页"
+
+
+def test_renamed_file_on_the_member_page_is_refused_and_nothing_saved(client, xihu_officer, xihu_member):
+    client.force_login(xihu_officer)
+    files = [SimpleUploadedFile("登记表.pdf", PDF), SimpleUploadedFile("假的.pdf", b"MZ\x90\x00")]
+    response = client.post(reverse("admin:members_member_change", args=[xihu_member.pk]),
+                           _member_page_data(xihu_member, files))  # fmt: skip
+    assert response.status_code == 200 and "不是允许的类型" in response.content.decode()
+    assert not RegistrationScan.objects.exists()
