@@ -252,16 +252,9 @@ def registration_scans_from_zip(*, archive, actor) -> dict:
 # Imports (the engine lives in members/importing/)
 # ----------------------------------------------------------------------------------------
 
-from .importing.jobs import (  # noqa: E402
+from .importing.jobs import (  # noqa: E402, F401 - the import's services, re-exported
     member_import_confirm,
     member_import_execute,
     member_import_start,
     member_import_validate,
 )
-
-__all__ = [
-    "member_import_confirm",
-    "member_import_execute",
-    "member_import_start",
-    "member_import_validate",
-]

@@ -242,3 +242,13 @@ def test_import_above_threshold_runs_in_celery_with_progress(
     client.force_login(staff_user)
     progress = client.get(reverse("admin:members_member_import_progress", args=[job.pk])).json()
     assert progress["status"] == "done" and progress["done"] == progress["total"] == 3
+
+
+def test_import_records_are_scoped_in_the_admin(client, xihu, binjiang, xihu_officer, binjiang_officer):
+    job = start(xlsx_file([row(name="王一", id_number=new_id(30))]), binjiang_officer)
+    client.force_login(xihu_officer)
+    listed = client.get(reverse("admin:members_memberimport_changelist")).context["cl"].result_list
+    assert job not in listed
+    response = client.get(reverse("admin:members_memberimport_change", args=[job.pk]))
+    missing = client.get(reverse("admin:members_memberimport_change", args=[job.pk + 999]))
+    assert response.status_code == missing.status_code

@@ -150,3 +150,15 @@ def test_other_branchs_transfer_change_page_looks_missing(client, request_):
     response = client.get(reverse("admin:members_transfer_change", args=[request_.pk]))
     missing = client.get(reverse("admin:members_transfer_change", args=[request_.pk + 999]))
     assert response.status_code == missing.status_code
+
+
+def test_receiving_branch_is_notified_after_commit(xihu_officer, xihu_member, binjiang, binjiang_officer, mailoutbox,
+                                                  django_capture_on_commit_callbacks):  # fmt: skip
+    binjiang_officer.email = "binjiang@example.com"
+    binjiang_officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_transfer_request(
+            member=xihu_member, to_branch=binjiang, actor=xihu_officer, reason="调动"
+        )
+    assert [m.subject for m in mailoutbox] == ["名单转移申请待处理"]
+    assert xihu_member.id_number not in mailoutbox[0].body
