@@ -269,6 +269,8 @@ def parse_date(raw: str) -> datetime.date | None:
 
 
 def _cell_text(value) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
