@@ -303,6 +303,8 @@ def member_import_plan(
     seen: dict[str, int] = {}
     for count, (number, raw) in enumerate(rows, start=1):
         cells = {key: _cell_text(raw[i]) for i, key in keys if i < len(raw)}
+        if progress and count % 5_000 == 0:
+            progress(count)
         if not any(cells.values()):
             continue
         plan.total += 1
@@ -314,8 +316,6 @@ def member_import_plan(
             plan.errors.append(RowError(number, "身份证号", f"与第{first}行的身份证号重复。"))
             continue
         plan.rows.append(parsed)
-        if progress and count % 5_000 == 0:
-            progress(count)
     if plan.total == 0:
         raise DomainError("文件中没有数据行。", code="empty")
     _match_existing(plan, officer_branch)
@@ -397,7 +397,6 @@ MEMBER_DEFAULTS = {"ethnicity": "汉族", "political_status": "", "mobile": "", 
 MEMBER_COLUMNS = ["name", "id_number", "gender", "birth_date", *MEMBER_DEFAULTS, "branch_id", "category",
                   "user_id", "created_at"]  # fmt: skip
 HONOR_COLUMNS = ["member_id", "kind", "level", "title", "year", "awarding_body", "document_number"]
-HISTORY_TAIL = ["history_date", "history_change_reason", "history_type", "history_user_id"]
 
 
 def member_import_write(*, plan: ImportPlan, actor, progress: Callable[[int], None] | None = None) -> dict:

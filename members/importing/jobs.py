@@ -6,7 +6,7 @@ import zipfile
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..errors import ConflictError, DomainError
@@ -148,6 +148,11 @@ def member_import_execute(*, job: MemberImport) -> MemberImport:
         )
     except DomainError as exc:
         _set_status(job, MemberImport.Status.FAILED, report={**job.report, "fatal": exc.message})
+        return job
+    except IntegrityError:
+        # Someone registered one of these ID numbers between our check and our write.
+        message = "导入期间名册被他人修改（如同一身份证号已被录入），未写入任何数据，请重新上传。"
+        _set_status(job, MemberImport.Status.FAILED, report={**job.report, "fatal": message})
         return job
     finally:
         _discard_file(job)
