@@ -121,7 +121,17 @@ class MemberIOAdminMixin:
         return urls + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_export_full": is_association_staff(request.user)}
+        transfers = Transfer.objects.visible_to(request.user)
+        branch_id = officer_branch_id(request.user)
+        pending = {
+            "incoming": transfers.incoming(branch_id).count() if branch_id else transfers.pending().count(),
+            "outgoing": transfers.outgoing(branch_id).count() if branch_id else 0,
+        }
+        extra_context = {
+            **(extra_context or {}),
+            "can_export_full": is_association_staff(request.user),
+            "pending_transfers": pending,
+        }
         return super().changelist_view(request, extra_context)
 
     def _page(self, request, template, title, **context):

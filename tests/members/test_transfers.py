@@ -162,3 +162,12 @@ def test_receiving_branch_is_notified_after_commit(xihu_officer, xihu_member, bi
         )
     assert [m.subject for m in mailoutbox] == ["名单转移申请待处理"]
     assert xihu_member.id_number not in mailoutbox[0].body
+
+
+def test_member_list_shows_pending_transfer_counts_to_each_side(
+    client, request_, xihu_officer, binjiang_officer
+):
+    client.force_login(binjiang_officer)
+    assert "待接收 1 项" in client.get(reverse("admin:members_member_changelist")).content.decode()
+    client.force_login(xihu_officer)
+    assert "我方发出待处理 1 项" in client.get(reverse("admin:members_member_changelist")).content.decode()
