@@ -252,3 +252,20 @@ def test_import_records_are_scoped_in_the_admin(client, xihu, binjiang, xihu_off
     response = client.get(reverse("admin:members_memberimport_change", args=[job.pk]))
     missing = client.get(reverse("admin:members_memberimport_change", args=[job.pk + 999]))
     assert response.status_code == missing.status_code
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "member_import",
+        "member_scans_bulk",
+        "transfer_changelist",
+        "memberimport_changelist",
+        "member_changelist",
+    ],
+)
+def test_registry_pages_open_for_an_officer(client, xihu_officer, xihu_member, name):
+    client.force_login(xihu_officer)
+    response = client.get(reverse(f"admin:members_{name}"))
+    assert response.status_code == 200
+    assert "导入" in response.content.decode() or name != "member_changelist"
