@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
@@ -121,12 +122,15 @@ class MemberIOAdminMixin:
         return urls + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        transfers = Transfer.objects.visible_to(request.user)
+        # One aggregate query for both counts: the changelist has a query budget.
         branch_id = officer_branch_id(request.user)
-        pending = {
-            "incoming": transfers.incoming(branch_id).count() if branch_id else transfers.pending().count(),
-            "outgoing": transfers.outgoing(branch_id).count() if branch_id else 0,
-        }
+        pending = Transfer.objects.visible_to(request.user).pending()
+        # Association staff: every pending request is "incoming" to them; nothing is outgoing.
+        incoming = Q(to_branch=branch_id) if branch_id else Q()
+        outgoing = Q(from_branch=branch_id) if branch_id else Q(pk__in=[])
+        pending = pending.aggregate(
+            incoming=Count("pk", filter=incoming), outgoing=Count("pk", filter=outgoing)
+        )
         extra_context = {
             **(extra_context or {}),
             "can_export_full": is_association_staff(request.user),
