@@ -146,10 +146,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {
-        "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="members.storage.PrivateFileSystemStorage"),
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
 }
+# Imports with more data rows than this are validated and written by a Celery worker.
+MEMBER_IMPORT_ASYNC_ROWS = env.int("MEMBER_IMPORT_ASYNC_ROWS", default=5000)
 
 # Uploads: Django's limits stay on; each upload is also checked by content.
 DATA_UPLOAD_MAX_NUMBER_FILES = 100

@@ -5,6 +5,7 @@ from django.contrib import admin
 from .admin_base import ScopedModelAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline
 from .admin_certificates import invite_members, issue_cards, issue_certificates
 from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
+from .admin_io import MemberIOAdminMixin, RegistrationScanInline
 from .idcard import mask_phone
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
 from .roles import is_association_staff
@@ -25,8 +26,8 @@ class HonorInline(ScopedTabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedModelAdmin):
-    inlines = [HonorInline]
+class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
+    inlines = [HonorInline, RegistrationScanInline]
     actions = [issue_certificates, issue_cards, invite_members]
     list_display = ["name", "category", "branch", "highest_honor", "age_display", "mobile_display", "status"]
     list_filter = [

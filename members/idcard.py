@@ -1,6 +1,7 @@
 """Citizen ID numbers (公民身份号码) per GB 11643-1999: parse, validate, mask."""
 
 import datetime
+import operator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ PROVINCE_CODES = frozenset(
 )  # fmt: skip
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９Ｘｘ"}
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,17 @@ class IdNumber:
 
 def check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("17 digits expected")
+    # map() keeps this in C: imports check 100,000 numbers at a time.
+    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 
 def normalise(raw: str) -> str:
     """Strip spaces and full-width characters; upper-case a trailing x."""
     value = (raw or "").strip().replace(" ", "").replace("\u3000", "")
-    value = value.translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９Ｘｘ"})
+    value = value.translate(FULL_WIDTH)
     return value.upper()
 
 

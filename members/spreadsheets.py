@@ -22,19 +22,27 @@ def xlsx_bytes(
     headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1", text_columns=()
 ) -> bytes:
     """An .xlsx file; ``text_columns`` (indexes) are written as text cells (ID numbers, phones)."""
+    return xlsx_sheets_bytes([(title, headers, rows, text_columns)])
+
+
+def xlsx_sheets_bytes(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence], Iterable[int]]],
+) -> bytes:
+    """An .xlsx file of several sheets: (title, headers, rows, text_columns) each, written as xlsx_bytes does."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(headers))
-    text_columns = set(text_columns)
-    for row in rows:
-        cells = []
-        for index, value in enumerate(row):
-            value = neutralise(value)
-            if index in text_columns and value is not None:
-                # A str cell keeps all 18 digits; a number would be cut to 15 by Excel.
-                value = str(value)
-            cells.append(value)
-        sheet.append(cells)
+    for title, headers, rows, text_columns in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([neutralise(h) for h in headers])
+        text_columns = set(text_columns)
+        for row in rows:
+            cells = []
+            for index, value in enumerate(row):
+                value = neutralise(value)
+                if index in text_columns and value is not None:
+                    # A str cell keeps all 18 digits; a number would be cut to 15 by Excel.
+                    value = str(value)
+                cells.append(value)
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -495,6 +495,8 @@ class WorkFactory(factory.django.DjangoModelFactory):
     guest_artist = "特邀作者"
     kind = "calligraphy"
     title = factory.Sequence(lambda n: f"作品{n}")
+
+
 RARE_NAME = "王堃喆昇淼赟珺䶮"  # characters outside GB2312 (䶮 is CJK Extension A)
 
 

@@ -3,7 +3,10 @@
 from .audit import AccessLog
 from .cards import CraftsmanCard
 from .certificates import Certificate, DocumentCounter, RenderState
+from .imports import MemberImport
 from .registry import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member, OfficerProfile
+from .scans import RegistrationScan
+from .transfers import Transfer
 
 __all__ = [
     "ETHNICITIES",
@@ -15,6 +18,9 @@ __all__ = [
     "DocumentCounter",
     "Honor",
     "Member",
+    "MemberImport",
     "OfficerProfile",
+    "RegistrationScan",
     "RenderState",
+    "Transfer",
 ]

@@ -3,12 +3,12 @@
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ..querysets import ScopedQuerySet
+from ..storage import private_storage
 
 # Unambiguous characters (no 0/O, 1/I/L) so a code read off paper types back correctly.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -17,11 +17,6 @@ CODE_LENGTH = 12  # 31^12 ≈ 2^59: unguessable, and verification is rate-limite
 
 def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def private_storage():
-    """Documents with personal data live in private storage, served only through a view."""
-    return storages["private"]
 
 
 class DocumentCounter(models.Model):

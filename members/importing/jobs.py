@@ -1,0 +1,173 @@
+"""Import jobs around the engine: store the upload, validate (preview), confirm, write; progress in the cache."""
+
+import re
+import zipfile
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..errors import ConflictError, DomainError
+from ..models import AccessLog, MemberImport
+from ..roles import user_scope
+from .engine import member_import_plan, member_import_write
+from .readers import MAX_UPLOAD_BYTES, ImportFileError
+
+DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+PROGRESS_TTL = 6 * 3600
+
+
+def progress_key(job_id: int) -> str:
+    return f"members:import:{job_id}:progress"
+
+
+def progress_set(job_id: int, phase: str, done: int, total: int) -> None:
+    cache.set(progress_key(job_id), {"phase": phase, "done": done, "total": total}, PROGRESS_TTL)
+
+
+def progress_get(job_id: int) -> dict | None:
+    return cache.get(progress_key(job_id))
+
+
+def estimate_rows(data: bytes, filename: str) -> int:
+    """A cheap row count to decide between in-request and Celery: CSV lines, or the sheet's dimension."""
+    if data[:4] != b"PK\x03\x04":
+        return data.count(b"\n")
+    try:
+        with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+            if sheets:
+                with archive.open(sorted(sheets)[0]) as handle:
+                    match = DIMENSION.search(handle.read(4096))
+                    if match:
+                        return int(match.group(1)) - 1
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+    return len(data) // 60  # about 60 compressed bytes per row of the template
+
+
+def _is_async(job: MemberImport) -> bool:
+    return job.total_rows > settings.MEMBER_IMPORT_ASYNC_ROWS
+
+
+def member_import_start(*, upload, actor) -> MemberImport:
+    """Store an uploaded file and validate it (in Celery above the threshold); nothing is imported yet."""
+    from ..tasks import member_import_validate_task
+
+    scope = user_scope(actor)
+    if scope.is_empty:
+        raise DomainError("您没有可导入的分会。", code="no_scope")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(f"文件过大，上限为{MAX_UPLOAD_BYTES // 1024 // 1024}MB。", code="too_large")
+    upload.seek(0)
+    data = upload.read()
+    name = (upload.name or "import")[-200:]
+    job = MemberImport(created_by=actor, branch_id=scope.branch_id, filename=name)
+    job.total_rows = estimate_rows(data, name)
+    job.file.save("upload", ContentFile(data), save=False)
+    job.save()
+    if _is_async(job):
+        transaction.on_commit(lambda: member_import_validate_task.delay(job.pk))
+    else:
+        member_import_validate(job=job, data=data)
+    return job
+
+
+def _set_status(job: MemberImport, status, **fields) -> None:
+    job.status = status
+    for key, value in fields.items():
+        setattr(job, key, value)
+    job.save(update_fields=["status", *fields])
+
+
+def _read(job: MemberImport) -> bytes:
+    with job.file.open("rb") as handle:
+        return handle.read()
+
+
+def member_import_validate(*, job: MemberImport, data: bytes | None = None) -> MemberImport:
+    """Phase one: the dry run. Stores the preview report; status READY or INVALID."""
+    actor = job.created_by
+    if data is None:
+        data = _read(job)
+    progress_set(job.pk, "validating", 0, job.total_rows)
+    try:
+        plan = member_import_plan(
+            data=data, filename=job.filename, actor=actor,
+            progress=lambda n: progress_set(job.pk, "validating", n, job.total_rows),
+        )  # fmt: skip
+    except DomainError as exc:
+        _set_status(job, MemberImport.Status.INVALID, report={"fatal": exc.message, "errors": []})
+        _discard_file(job)
+        return job
+    report = plan.report()
+    status = MemberImport.Status.READY if plan.ok else MemberImport.Status.INVALID
+    _set_status(job, status, report=report, total_rows=plan.total)
+    if status == MemberImport.Status.INVALID:
+        _discard_file(job)
+    progress_set(job.pk, "validated", plan.total, plan.total)
+    return job
+
+
+def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
+    """The user confirms a clean preview: write it (in Celery above the threshold)."""
+    from ..tasks import member_import_execute_task
+
+    with transaction.atomic():
+        job = MemberImport.objects.visible_to(actor).select_for_update().filter(pk=job.pk).first()
+        if job is None or job.created_by_id != actor.pk:
+            raise DomainError("找不到该导入记录。", code="not_found")
+        if not job.can_become(MemberImport.Status.WRITING):
+            raise ConflictError(
+                f"该导入当前状态为“{job.get_status_display()}”，不能确认。", code="import_state"
+            )
+        _set_status(job, MemberImport.Status.WRITING)
+        if _is_async(job):
+            transaction.on_commit(lambda: member_import_execute_task.delay(job.pk))
+            return job
+    return member_import_execute(job=job)
+
+
+def member_import_execute(*, job: MemberImport) -> MemberImport:
+    """Phase two: validate again against today's database, then write everything or nothing."""
+    from ..audit import access_log_record
+
+    actor = job.created_by
+    total = job.total_rows
+    progress_set(job.pk, "writing", 0, total)
+    try:
+        plan = member_import_plan(data=_read(job), filename=job.filename, actor=actor)
+        if not plan.ok:
+            # The registry changed since the preview (e.g. someone added the same ID).
+            _set_status(job, MemberImport.Status.INVALID, report=plan.report())
+            return job
+        counts = member_import_write(
+            plan=plan, actor=actor, progress=lambda n: progress_set(job.pk, "writing", n, total)
+        )
+    except DomainError as exc:
+        _set_status(job, MemberImport.Status.FAILED, report={**job.report, "fatal": exc.message})
+        return job
+    except IntegrityError:
+        # Someone registered one of these ID numbers between our check and our write.
+        message = "导入期间名册被他人修改（如同一身份证号已被录入），未写入任何数据，请重新上传。"
+        _set_status(job, MemberImport.Status.FAILED, report={**job.report, "fatal": message})
+        return job
+    finally:
+        _discard_file(job)
+    report = {**job.report, "counts": counts}
+    _set_status(job, MemberImport.Status.DONE, report=report, finished_at=timezone.now())
+    access_log_record(
+        user=actor, action=AccessLog.Action.IMPORT, target="劳模工匠名册",
+        detail={"file": job.filename, "counts": counts, "import_id": job.pk}, row_count=counts["total"],
+    )  # fmt: skip
+    progress_set(job.pk, "done", total, total)
+    return job
+
+
+def _discard_file(job: MemberImport) -> None:
+    # The upload holds ID numbers in clear: keep it no longer than the import needs it.
+    if job.file:
+        job.file.delete(save=False)
+        MemberImport.objects.filter(pk=job.pk).update(file="")
