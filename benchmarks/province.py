@@ -83,7 +83,7 @@ def main() -> int:
     if not args.keep:
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
-        call_command("seed_demo", members=0, stdout=open(os.devnull, "w"))
+        call_command("seed_demo", members=0, registry_only=True, stdout=open(os.devnull, "w"))
         print(f"migrated and seeded branches in {time.perf_counter() - started:.1f} s")
         loaded = load_members(args.members)
         print(

@@ -6,7 +6,7 @@ number of queries for 300 members or a million.
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 
@@ -50,6 +50,51 @@ def registry_figures(user, today: datetime.date) -> dict:
     }
 
 
+def app_tiles(user, today: datetime.date) -> list[dict]:
+    """One tile per app: houses, service, convalescence, care budget, overdue inquiries."""
+    from volunteering.models import Participation, ServiceEvent
+    from wellbeing.models import CareBudget, CondolenceVisit, Inquiry, Nomination, TripRules
+    from workshops.models import Workshop
+
+    year = today.year
+    houses = dict(Workshop.objects.visible_to(user).values_list("status").annotate(n=Count("pk")).order_by())
+    status_labels = dict(Workshop.Status.choices)
+    events = ServiceEvent.objects.visible_to(user).done().in_year(year).count()
+    service = Participation.objects.visible_to(user).counted().filter(event__date__year=year).totals()
+    participants = Nomination.objects.visible_to(user).counted_as_trip().filter(trip__year=year).count()
+    goal = TripRules.load().annual_goal
+    budget = CareBudget.objects.visible_to(user).filter(year=year).aggregate(total=Sum("amount"))["total"] or 0
+    spent = CondolenceVisit.objects.visible_to(user).in_year(year).spending()
+    overdue = Inquiry.objects.visible_to(user).overdue(today).count()
+    return [
+        {
+            "key": "houses_named",
+            "title": "劳模工匠之家（已命名）",
+            "value": houses.get(Workshop.Status.NAMED, 0),
+            "note": "　".join(f"{status_labels[k]} {v}" for k, v in sorted(houses.items()) if k != Workshop.Status.NAMED),
+        },
+        {
+            "key": "service_events",
+            "title": f"{year}年志愿服务活动",
+            "value": events,
+            "note": f"服务时长 {service['hours']} 小时，{service['people']} 人参与",
+        },
+        {
+            "key": "trip_participants",
+            "title": f"{year}年疗休养人数",
+            "value": participants,
+            "note": f"年度目标 {goal} 人（{round(100 * participants / goal) if goal else 0}%）",
+        },
+        {
+            "key": "care_spent",
+            "title": f"{year}年走访慰问支出（元）",
+            "value": f"{spent:,.0f}",
+            "note": f"预算 {budget:,.0f} 元" + (f"，已用 {round(100 * spent / budget)}%" if budget else ""),
+        },
+        {"key": "inquiries_overdue", "title": "逾期未答复的来信来访来电", "value": overdue, "note": ""},
+    ]
+
+
 def dashboard_for(user) -> dict:
     """All dashboard figures for one user, plus chart data."""
     today = timezone.localdate()
@@ -58,6 +103,7 @@ def dashboard_for(user) -> dict:
     if scope.is_empty:
         return figures
     figures.update(registry_figures(user, today))
+    figures["tiles"] = app_tiles(user, today)
     figures["chart_branches"] = {
         "names": [n for n, _ in figures["by_branch"]],
         "values": [v for _, v in figures["by_branch"]],

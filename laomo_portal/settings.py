@@ -297,3 +297,6 @@ SMS_GATEWAY_TEMPLATE = env("SMS_GATEWAY_TEMPLATE", default="")
 # Birthday greetings: a failed send is retried after 5, 10, 20, 40 minutes, then given up.
 GREETING_RETRY_BASE_SECONDS = env.int("GREETING_RETRY_BASE_SECONDS", default=300)
 GREETING_MAX_ATTEMPTS = env.int("GREETING_MAX_ATTEMPTS", default=5)
+
+# `seed_demo` runs these after the registry: each app's own idempotent demo data.
+DEMO_SEEDERS = ["seed_demo_workshops", "seed_demo_volunteering", "seed_trips_demo", "seed_demo_publications"]

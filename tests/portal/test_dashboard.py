@@ -62,6 +62,7 @@ def test_officer_without_branch_sees_no_figures(client, xihu_member):
 def test_dashboard_queries_do_not_grow_with_data(client, xihu, binjiang, role):
     user = f.association_staff() if role == "association" else f.officer(xihu)
     client.force_login(user)
+    client.get("/admin/")  # first view creates the trip rules row with its defaults
     counts = []
     for extra in (0, 40):
         for i in range(extra):
@@ -71,3 +72,23 @@ def test_dashboard_queries_do_not_grow_with_data(client, xihu, binjiang, role):
             assert client.get("/admin/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] <= 25
+
+
+def test_app_tiles_are_scoped(client, xihu, binjiang, xihu_officer, staff_user):
+    import re
+
+    from tests.factories import CareBudgetFactory, CondolenceVisitFactory
+
+    year = timezone.localdate().year
+    CareBudgetFactory(branch=xihu, year=year, amount=10000)
+    CareBudgetFactory(branch=binjiang, year=year, amount=50000)
+    CondolenceVisitFactory(member=f.MemberFactory(branch=xihu), cash_amount=800, goods_value=0, visit_date=timezone.localdate())
+    CondolenceVisitFactory(member=f.MemberFactory(branch=binjiang), cash_amount=3000, goods_value=0, visit_date=timezone.localdate())
+
+    def spent(user):
+        client.force_login(user)
+        body = client.get("/admin/").content.decode()
+        return re.search(r'data-figure="care_spent">([\d,]+)<', body).group(1)
+
+    assert spent(xihu_officer) == "800"
+    assert spent(staff_user) == "3,800"

@@ -3,8 +3,10 @@
 import datetime
 import random
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -42,14 +44,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, default=300, help="劳模工匠人数（默认300）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子")
+        parser.add_argument(
+            "--registry-only", action="store_true", help="只创建名册（不运行各业务模块的演示数据）"
+        )
 
     @transaction.atomic
-    def handle(self, *args, members, seed, **options):
+    def handle(self, *args, members, seed, registry_only=False, **options):
         sync_role_groups()
         branches = self.seed_branches()
         created = self.seed_members(branches, members, random.Random(seed))
         logins = self.seed_users(branches)
         documents = self.seed_documents()
+        if not registry_only:
+            # The other apps' demo data, named in settings (members does not import them).
+            for command in settings.DEMO_SEEDERS:
+                call_command(command, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(
             self.style.SUCCESS(
                 f"分会 {len(branches)} 个；新建劳模工匠 {created} 名；共 {Member.objects.count()} 名。"
