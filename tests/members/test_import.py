@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from members import services
+from members.errors import DomainError
 from members.importing.engine import member_import_plan
 from members.models import AccessLog, Honor, Member, MemberImport
 from tests import factories as f
@@ -157,7 +158,7 @@ def test_officer_row_naming_another_branch_is_an_error(xihu, binjiang, xihu_offi
 
 def test_officer_without_branch_cannot_import(xihu):
     nobody = f.officer(None, username="officer_nobody")
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         start(xlsx_file([row(name="新人", id_number=new_id(14), branch="西湖区")]), nobody)
 
 
@@ -222,7 +223,7 @@ def test_another_users_import_is_not_found(client, xihu, staff_user, xihu_office
     job = start(xlsx_file([row(name="王一", id_number=new_id(17))]), xihu_officer)
     client.force_login(staff_user)
     assert client.get(reverse("admin:members_member_import_detail", args=[job.pk])).status_code == 404
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.member_import_confirm(job=job, actor=staff_user)
 
 

@@ -1,0 +1,51 @@
+"""Writes of the members app: one function per business action, one module per area.
+
+Everything is re-exported here, so callers keep writing ``from members.services import …``.
+"""
+
+from ..importing.jobs import (
+    member_import_confirm,
+    member_import_execute,
+    member_import_start,
+    member_import_validate,
+)
+from .accounts import (
+    member_account_set_password,
+    member_claim_complete,
+    member_claim_match,
+    member_invite,
+)
+from .documents import (
+    card_context,
+    card_issue,
+    card_render,
+    card_revoke,
+    certificate_context,
+    certificate_issue,
+    certificate_render,
+    certificate_revoke,
+    certificates_issue_bulk,
+    craftsman_title,
+    document_next_number,
+    qr_data_url,
+    verify_url,
+)
+from .registry import category_for_kinds, member_refresh_category, members_refresh_categories
+from .scans import registration_scan_add, registration_scans_from_zip
+from .transfers import (
+    member_transfer,
+    member_transfer_request,
+    transfer_accept,
+    transfer_cancel,
+    transfer_reject,
+)
+
+__all__ = [
+    "card_context", "card_issue", "card_render", "card_revoke", "category_for_kinds", "certificate_context",
+    "certificate_issue", "certificate_render", "certificate_revoke", "certificates_issue_bulk", "craftsman_title",
+    "document_next_number", "member_account_set_password", "member_claim_complete", "member_claim_match",
+    "member_import_confirm", "member_import_execute", "member_import_start", "member_import_validate",
+    "member_invite", "member_refresh_category", "member_transfer", "member_transfer_request",
+    "members_refresh_categories", "qr_data_url", "registration_scan_add", "registration_scans_from_zip",
+    "transfer_accept", "transfer_cancel", "transfer_reject", "verify_url",
+]  # fmt: skip

@@ -1,0 +1,269 @@
+"""Certificates (劳模证明) and craftsman cards (匠心卡): issue, render, revoke."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from .. import documents
+from ..errors import ConflictError, DomainError
+from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
+from .registry import require_visible_member
+
+logger = logging.getLogger(__name__)
+
+
+def document_next_number(*, series: str, year: int) -> int:
+    """The next number of a series in a year, gapless under concurrency.
+
+    The counter row is locked (SELECT … FOR UPDATE) until the caller's transaction ends, so
+    two issuers queue on it; a rolled-back issue rolls the counter back with it, leaving no gap.
+    """
+    DocumentCounter.objects.get_or_create(series=series, year=year)
+    counter = DocumentCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def certificate_issue(
+    *, member, actor, purpose: str, honors=None, channel=Certificate.Channel.ADMIN
+) -> Certificate:
+    """Issue one certificate of ``member``'s honours (all of them unless ``honors`` is given).
+
+    Staff and officers issue for members they can see; a member (channel SELF) only for
+    themself. The PDF is rendered in Celery after commit.
+    """
+    from ..tasks import certificate_render_task
+
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise DomainError("请填写证明用途。", code="purpose_required")
+    if len(purpose) > 100:
+        raise DomainError("证明用途不能超过100字。", code="purpose_too_long")
+    if channel == Certificate.Channel.SELF:
+        if getattr(member, "user_id", None) is None or member.user_id != getattr(actor, "pk", None):
+            raise DomainError("只能为本人申请证明。", code="forbidden")
+    else:
+        require_visible_member(member=member, actor=actor)
+    if member.status == Member.Status.REVOKED:
+        raise DomainError(f"{member.name}的荣誉已撤销，不能开具证明。", code="member_revoked")
+    all_honors = list(Honor.objects.filter(member=member).order_by("level", "-year", "pk"))
+    if honors is not None:
+        wanted = {h.pk for h in honors}
+        chosen = [h for h in all_honors if h.pk in wanted]
+        if len(chosen) != len(wanted):
+            raise DomainError("所选荣誉不属于该会员。", code="foreign_honor")
+    else:
+        chosen = all_honors
+    if not chosen:
+        raise DomainError(f"{member.name}没有登记荣誉，不能开具证明。", code="no_honors")
+    with transaction.atomic():
+        issued_at = timezone.now()
+        year = timezone.localdate(issued_at).year
+        number = document_next_number(series=Certificate.SERIES, year=year)
+        certificate = Certificate.objects.create(
+            serial=Certificate.format_serial(year, number),
+            year=year,
+            number=number,
+            member=member,
+            holder_name=member.name,
+            holder_gender=member.get_gender_display(),
+            holder_masked_id=member.masked_id_number,
+            honors_snapshot=[
+                {
+                    "title": h.title,
+                    "kind": h.get_kind_display(),
+                    "level": h.get_level_display(),
+                    "year": h.year,
+                }
+                for h in chosen
+            ],
+            purpose=purpose,
+            channel=channel,
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            issued_at=issued_at,
+        )
+        certificate.honors.set(chosen)
+        transaction.on_commit(lambda: certificate_render_task.delay(certificate.pk))
+    return certificate
+
+
+def certificates_issue_bulk(*, members, actor, purpose: str) -> tuple[list[Certificate], list[str]]:
+    """Issue one certificate per member; each is its own transaction. Returns (issued, refusals)."""
+    issued, refused = [], []
+    for member in members:
+        try:
+            issued.append(
+                certificate_issue(
+                    member=member, actor=actor, purpose=purpose, channel=Certificate.Channel.BULK
+                )
+            )
+        except DomainError as exc:
+            refused.append(exc.message)
+    return issued, refused
+
+
+def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
+    """Revoke a valid certificate with a reason; verification then answers 已撤销."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写撤销原因。", code="reason_required")
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if Certificate.Status.REVOKED not in Certificate.TRANSITIONS[certificate.status]:
+            raise ConflictError("该证明已撤销。", code="already_revoked")
+        certificate.status = Certificate.Status.REVOKED
+        certificate.revoked_reason = reason[:200]
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = actor
+        certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by"])
+    return certificate
+
+
+def verify_url(serial: str, code: str) -> str:
+    from django.urls import reverse
+
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('members:verify', args=[serial])}?code={code}"
+
+
+def qr_data_url(url: str) -> str:
+    import io
+
+    import segno
+
+    # PNG, not SVG: WeasyPrint lays out an SVG QR code module by module (slow); a 1-bit
+    # PNG is decoded once and scaled crisply (image-rendering: pixelated in the templates).
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=1)
+    return documents.data_url(buffer.getvalue(), "image/png")
+
+
+def _render_document(
+    *, model, pk: int, template: str, context_for, folder: str, name_for, force: bool
+) -> bool:
+    """Render a certificate or card PDF once; safe to run again (a retry, a redelivery).
+
+    The row is locked while rendering so two deliveries do not both write. The file is
+    written to storage first, at a name derived from the serial (a leftover of a dead
+    attempt is replaced, never duplicated), and only then is the field set, in one UPDATE:
+    a row never points at a half-written file.
+    """
+    storage = model._meta.get_field("pdf").storage
+    try:
+        with transaction.atomic():
+            obj = model.objects.select_for_update().get(pk=pk)
+            if obj.is_ready and not force:
+                return False
+            content = documents.render_pdf(template, context_for(obj))
+            name = f"{folder}/{obj.year}/{name_for(obj)}.pdf"
+            if storage.exists(name):
+                storage.delete(name)
+            saved = storage.save(name, ContentFile(content))
+            model.objects.filter(pk=pk).update(
+                pdf=saved, render_state=RenderState.READY, render_error="", rendered_at=timezone.now()
+            )
+    except model.DoesNotExist:
+        raise
+    except Exception as exc:
+        logger.exception("rendering %s %s failed", model.__name__, pk)
+        model.objects.filter(pk=pk).update(render_state=RenderState.FAILED, render_error=str(exc)[:300])
+        raise
+    return True
+
+
+def certificate_context(certificate) -> dict:
+    url = verify_url(certificate.serial, certificate.verification_code)
+    return {
+        "certificate": certificate,
+        "association_name": settings.ASSOCIATION_NAME,
+        "issued_on": timezone.localdate(certificate.issued_at),
+        "verify_url": url,
+        "qr": qr_data_url(url),
+    }
+
+
+def certificate_render(*, certificate_id: int, force: bool = False) -> bool:
+    """Render a certificate's PDF (idempotent: a ready certificate is left alone unless forced)."""
+    return _render_document(
+        model=Certificate, pk=certificate_id, template="members/pdf/certificate.html",
+        context_for=certificate_context, folder="certificates", name_for=lambda c: c.serial, force=force,
+    )  # fmt: skip
+
+
+def craftsman_title(member) -> str | None:
+    honor = Honor.objects.filter(member=member, kind=Honor.Kind.CRAFTSMAN).order_by("level", "-year").first()
+    return honor.title if honor else None
+
+
+def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None = None) -> CraftsmanCard:
+    """Issue a 匠心卡 to a member holding a craftsman title (one active card per member)."""
+    from ..tasks import card_render_task
+
+    require_visible_member(member=member, actor=actor)
+    title = craftsman_title(member)
+    if title is None:
+        raise DomainError(f"{member.name}没有工匠称号，不能发放匠心卡。", code="not_craftsman")
+    if member.status != Member.Status.ACTIVE:
+        raise DomainError(f"{member.name}不在册，不能发放匠心卡。", code="member_inactive")
+    benefits = list(CraftsmanCard.Benefit.values if benefits is None else benefits)
+    unknown = set(benefits) - set(CraftsmanCard.Benefit.values)
+    if unknown:
+        raise DomainError("未知的权益项目。", code="unknown_benefit")
+    issued_on = issued_on or timezone.localdate()
+    with transaction.atomic():
+        Member.objects.select_for_update().filter(pk=member.pk).first()  # queue issuers of the same member
+        if CraftsmanCard.objects.filter(member=member, status=CraftsmanCard.Status.ACTIVE).exists():
+            raise ConflictError(f"{member.name}已有有效的匠心卡。", code="card_exists")
+        sequence = document_next_number(series=CraftsmanCard.SERIES, year=issued_on.year)
+        card = CraftsmanCard.objects.create(
+            number=CraftsmanCard.format_number(issued_on.year, sequence),
+            year=issued_on.year,
+            sequence=sequence,
+            member=member,
+            holder_name=member.name,
+            title=title,
+            issued_on=issued_on,
+            expires_on=issued_on.replace(year=issued_on.year + settings.CRAFTSMAN_CARD_VALID_YEARS)
+            - datetime.timedelta(days=1),
+            benefits=[b for b in CraftsmanCard.Benefit.values if b in benefits],
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        transaction.on_commit(lambda: card_render_task.delay(card.pk))
+    return card
+
+
+def card_revoke(*, card, actor, reason: str) -> CraftsmanCard:
+    """Cancel a card (lost, title revoked…); verification then answers 已注销."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写注销原因。", code="reason_required")
+    with transaction.atomic():
+        card = CraftsmanCard.objects.select_for_update().get(pk=card.pk)
+        if card.status == CraftsmanCard.Status.REVOKED:
+            raise ConflictError("该匠心卡已注销。", code="already_revoked")
+        card.status = CraftsmanCard.Status.REVOKED
+        card.revoked_reason = reason[:200]
+        card.save(update_fields=["status", "revoked_reason"])
+    return card
+
+
+def card_context(card) -> dict:
+    url = verify_url(card.number, card.verification_code)
+    return {
+        "card": card,
+        "association_name": settings.ASSOCIATION_NAME,
+        "verify_url": url,
+        "qr": qr_data_url(url),
+    }
+
+
+def card_render(*, card_id: int, force: bool = False) -> bool:
+    """Render a card's PDF, front and back (idempotent like certificate_render)."""
+    return _render_document(
+        model=CraftsmanCard, pk=card_id, template="members/pdf/card.html",
+        context_for=card_context, folder="cards", name_for=lambda c: c.number, force=force,
+    )  # fmt: skip
