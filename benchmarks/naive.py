@@ -15,6 +15,7 @@ naive_site = admin.AdminSite(name="naive_admin")
 class NaiveMemberAdmin(admin.ModelAdmin):
     """A default ModelAdmin: the same columns, search fields and filters, nothing tuned."""
 
+    change_list_template = "admin/change_list.html"  # Django's own, not the project's import/export one
     list_display = ["name", "category", "branch", "highest_honor", "status"]
     search_fields = ["name", "id_number", "mobile"]
     list_filter = ["branch", "category", "status", "gender"]
@@ -79,3 +80,29 @@ def naive_dashboard(request):
         ],
     }
     return JsonResponse({"n": len(figures["birthdays_week"])})
+
+
+def naive_statistics(request):
+    """The statistics page's tables computed by loading every member and honour into Python."""
+    import datetime
+    from collections import Counter
+
+    from django.http import JsonResponse
+
+    from members.models import Honor
+
+    scope = user_scope(request.user)
+    members = Member.objects.all() if scope.all_branches else Member.objects.filter(branch_id=scope.branch_id)
+    best = {}
+    for member_id, level in Honor.objects.filter(member__in=members).values_list("member_id", "level"):
+        best[member_id] = min(level, best.get(member_id, 9))
+    by_branch, by_age, per_year = Counter(), Counter(), Counter()
+    today = datetime.date.today()
+    for pk, branch_id, category, gender, birth in members.values_list(
+        "pk", "branch_id", "category", "gender", "birth_date"
+    ):
+        by_branch[(branch_id, category, best.get(pk))] += 1
+        by_age[(gender, (today.year - birth.year) // 10)] += 1
+    for (year,) in Honor.objects.filter(member__in=members).values_list("year"):
+        per_year[year] += 1
+    return JsonResponse({"rows": len(by_branch) + len(by_age) + len(per_year)})

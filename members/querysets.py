@@ -4,7 +4,8 @@ import datetime
 import re
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Substr
 
 from .roles import user_scope
 
@@ -54,7 +55,20 @@ class MemberQuerySet(ScopedQuerySet):
             return self.filter(id_number=normalise(term))
         if DIGITS.match(term):
             return self.filter(mobile__startswith=term)
+        if len(term) == 2:
+            return self.name_has_bigram(term)
         return self.filter(name__contains=term)
+
+    def name_has_bigram(self, term: str):
+        """Names containing a two-character fragment, through the per-position indexes."""
+        from .models.registry import NAME_BIGRAM_STARTS
+
+        condition = Q()
+        for start in NAME_BIGRAM_STARTS:
+            condition |= Q(**{f"name_bigram_{start}": term})
+        return self.alias(
+            **{f"name_bigram_{start}": Substr("name", start, 2) for start in NAME_BIGRAM_STARTS}
+        ).filter(condition)
 
     def with_highest_honor(self):
         """Annotate the title, level and year of each member's highest honour (one subquery)."""

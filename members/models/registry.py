@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import ExtractDay, ExtractMonth
+from django.db.models.functions import ExtractDay, ExtractMonth, Substr
 from simple_history.models import HistoricalRecords
 
 from ..idcard import mask_id_number, normalise, parse_id_number, validate_id_number
@@ -49,6 +49,9 @@ class Branch(models.Model):
 
     def __str__(self):
         return self.name
+
+
+NAME_BIGRAM_STARTS = range(1, 6)  # covers names of up to six characters
 
 
 class Member(models.Model):
@@ -115,6 +118,12 @@ class Member(models.Model):
             models.Index(fields=["category"], name="member_category"),
             # Today's birthdays (wellbeing greetings) look members up by month and day.
             models.Index(ExtractMonth("birth_date"), ExtractDay("birth_date"), name="member_birth_month_day"),
+            # Two-character name fragments (the usual search for a Chinese name) are too
+            # short for a trigram index: each two-character window of the name is indexed.
+            *[
+                models.Index(Substr("name", start, 2), name=f"member_name_bigram_{start}")
+                for start in NAME_BIGRAM_STARTS
+            ],
         ]
 
     def __str__(self):

@@ -87,3 +87,24 @@ def test_str_never_contains_id_number_or_phone(xihu):
     honor = HonorFactory(member=member)
     for text in (str(member), str(honor)):
         assert member.id_number not in text and member.mobile not in text
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("欧阳", {"欧阳建国"}),  # first two characters
+        ("建国", {"欧阳建国", "李建国"}),  # a window in the middle and at the end
+        ("阳建国", {"欧阳建国"}),  # three or more characters: the trigram path
+        ("王", {"王芳"}),
+        ("国王", set()),
+    ],
+)
+def test_name_search_finds_fragments_anywhere(xihu, term, expected):
+    for name in ("欧阳建国", "李建国", "王芳", "阿依古丽·买买提"):
+        MemberFactory(branch=xihu, name=name)
+    assert set(Member.objects.search(term).values_list("name", flat=True)) == expected
+
+
+def test_two_character_search_reaches_the_end_of_a_long_name(xihu):
+    MemberFactory(branch=xihu, name="阿依古丽买")
+    assert list(Member.objects.search("丽买").values_list("name", flat=True)) == ["阿依古丽买"]

@@ -82,8 +82,15 @@ def test_app_tiles_are_scoped(client, xihu, binjiang, xihu_officer, staff_user):
     year = timezone.localdate().year
     CareBudgetFactory(branch=xihu, year=year, amount=10000)
     CareBudgetFactory(branch=binjiang, year=year, amount=50000)
-    CondolenceVisitFactory(member=f.MemberFactory(branch=xihu), cash_amount=800, goods_value=0, visit_date=timezone.localdate())
-    CondolenceVisitFactory(member=f.MemberFactory(branch=binjiang), cash_amount=3000, goods_value=0, visit_date=timezone.localdate())
+    CondolenceVisitFactory(
+        member=f.MemberFactory(branch=xihu), cash_amount=800, goods_value=0, visit_date=timezone.localdate()
+    )
+    CondolenceVisitFactory(
+        member=f.MemberFactory(branch=binjiang),
+        cash_amount=3000,
+        goods_value=0,
+        visit_date=timezone.localdate(),
+    )
 
     def spent(user):
         client.force_login(user)
