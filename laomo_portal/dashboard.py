@@ -7,7 +7,6 @@ number of queries for 300 members or a million.
 import datetime
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 
 from members.models import Branch, Honor, Member
@@ -15,38 +14,38 @@ from members.roles import user_scope
 
 
 def _birthday_q(days: list[datetime.date]) -> Q:
+    """Birthdays on any of ``days``: each (month, day) pair is served by member_birth_month_day."""
     q = Q()
     for day in days:
-        q |= Q(birth_month=day.month, birth_day=day.day)
+        q |= Q(birth_date__month=day.month, birth_date__day=day.day)
     return q
 
 
 def registry_figures(user, today: datetime.date) -> dict:
     members = Member.objects.visible_to(user).filter(status=Member.Status.ACTIVE)
-    by_category = dict(members.values_list("category").annotate(n=Count("pk")).order_by())
+    # One grouped scan (an index-only scan of member_status_branch_category) gives both the
+    # per-branch and the per-category figures.
+    counts = members.values_list("branch_id", "category").annotate(n=Count("pk")).order_by()
+    per_branch, per_category = {}, {}
+    for branch_id, category, n in counts:
+        per_branch[branch_id] = per_branch.get(branch_id, 0) + n
+        per_category[category] = per_category.get(category, 0) + n
     labels = dict(Member.Category.choices)
-    by_branch = list(
-        Branch.objects.visible_to(user)
-        .annotate(n=Count("members", filter=Q(members__status=Member.Status.ACTIVE)))
-        .order_by("sort_order", "pk")
-        .values_list("name", "n")
-    )
+    by_branch = [
+        (name, per_branch.get(pk, 0))
+        for pk, name in Branch.objects.visible_to(user).order_by("sort_order", "pk").values_list("pk", "name")
+    ]
     honors_this_year = Honor.objects.visible_to(user).filter(year=today.year).count()
     week = [today + datetime.timedelta(days=i) for i in range(7)]
-    birthdays = list(
-        members.annotate(birth_month=ExtractMonth("birth_date"), birth_day=ExtractDay("birth_date"))
-        .filter(_birthday_q(week))
-        .select_related("branch")
-        .order_by("birth_month", "birth_day", "name")
-        .values_list("name", "branch__name", "birth_month", "birth_day")[:200]
-    )
+    birthdays_today = members.filter(birth_date__month=today.month, birth_date__day=today.day)
     return {
-        "members_total": sum(by_category.values()),
-        "by_category": [(labels[k] if k else "未分类", v) for k, v in sorted(by_category.items())],
+        "members_total": sum(per_category.values()),
+        "by_category": [(labels[k] if k else "未分类", v) for k, v in sorted(per_category.items())],
         "by_branch": by_branch,
         "honors_this_year": honors_this_year,
-        "birthdays_today": [b for b in birthdays if (b[2], b[3]) == (today.month, today.day)],
-        "birthdays_week": birthdays,
+        "birthdays_today_count": birthdays_today.count(),
+        "birthdays_today": list(birthdays_today.order_by("name").values_list("name", "branch__name")[:12]),
+        "birthdays_week": members.filter(_birthday_q(week)).count(),
     }
 
 
@@ -63,7 +62,9 @@ def app_tiles(user, today: datetime.date) -> list[dict]:
     service = Participation.objects.visible_to(user).counted().filter(event__date__year=year).totals()
     participants = Nomination.objects.visible_to(user).counted_as_trip().filter(trip__year=year).count()
     goal = TripRules.load().annual_goal
-    budget = CareBudget.objects.visible_to(user).filter(year=year).aggregate(total=Sum("amount"))["total"] or 0
+    budget = (
+        CareBudget.objects.visible_to(user).filter(year=year).aggregate(total=Sum("amount"))["total"] or 0
+    )
     spent = CondolenceVisit.objects.visible_to(user).in_year(year).spending()
     overdue = Inquiry.objects.visible_to(user).overdue(today).count()
     return [
@@ -71,7 +72,9 @@ def app_tiles(user, today: datetime.date) -> list[dict]:
             "key": "houses_named",
             "title": "劳模工匠之家（已命名）",
             "value": houses.get(Workshop.Status.NAMED, 0),
-            "note": "　".join(f"{status_labels[k]} {v}" for k, v in sorted(houses.items()) if k != Workshop.Status.NAMED),
+            "note": "　".join(
+                f"{status_labels[k]} {v}" for k, v in sorted(houses.items()) if k != Workshop.Status.NAMED
+            ),
         },
         {
             "key": "service_events",

@@ -62,16 +62,15 @@ def registry_statistics(*, members, honors, today: datetime.date | None = None) 
     levels = dict(Honor.Level.choices)
     categories = dict(Member.Category.choices)
     by_branch = (
-        members.with_highest_honor()
-        .values("branch__name", "branch__sort_order", "category", "highest_honor_level")
+        members.values("branch__name", "branch__sort_order", "category", "top_honor_level")
         .annotate(n=Count("pk"))
-        .order_by("branch__sort_order", "branch__name", "category", "highest_honor_level")
+        .order_by("branch__sort_order", "branch__name", "category", "top_honor_level")
     )
     branch_rows = [
         [
             r["branch__name"],
             categories.get(r["category"], r["category"]),
-            levels.get(r["highest_honor_level"], NO_HONOR),
+            levels.get(r["top_honor_level"], NO_HONOR),
             r["n"],
         ]  # fmt: skip
         for r in by_branch

@@ -476,6 +476,5 @@ def _insert_honors(batch: list[ParsedRow], history) -> None:
     history_rows = [(pk, *values, *history, "+") for pk, *values in saved if tuple(values[:5]) in wanted]
     insert_rows(Honor.history.model, ["id", *HONOR_COLUMNS, "history_date", "history_change_reason",
                                       "history_user_id", "history_type"], history_rows)  # fmt: skip
-    existing_members = [row.member_id for row in batch if row.honor and row.action == "updated"]
-    if existing_members:
-        members_refresh_categories(member_ids=existing_members)
+    # Category and top honour level follow the honours (a few grouped UPDATEs per batch).
+    members_refresh_categories(member_ids=[row.member_id for row in batch if row.honor])

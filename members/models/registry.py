@@ -96,6 +96,10 @@ class Member(models.Model):
     category = models.CharField(
         "类别", max_length=20, choices=Category.choices, default=Category.NONE, blank=True, editable=False
     )
+    top_honor_level = models.PositiveSmallIntegerField(
+        "最高荣誉级别", null=True, blank=True, editable=False,
+        help_text="由荣誉自动得出（1 全国 … 4 区县级）；统计按它分组，不必逐人查荣誉。",
+    )  # fmt: skip
     notes = models.TextField("备注", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True,
@@ -116,6 +120,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["branch", "status"], name="member_branch_status"),
             models.Index(fields=["category"], name="member_category"),
+            # Dashboard and statistics group active members by branch and category.
+            models.Index(fields=["status", "branch", "category"], name="member_status_branch_category"),
             # Today's birthdays (wellbeing greetings) look members up by month and day.
             models.Index(ExtractMonth("birth_date"), ExtractDay("birth_date"), name="member_birth_month_day"),
             # Two-character name fragments (the usual search for a Chinese name) are too
@@ -202,7 +208,10 @@ class Honor(models.Model):
         verbose_name = "荣誉"
         verbose_name_plural = "荣誉"
         ordering = ["level", "-year", "pk"]
-        indexes = [models.Index(fields=["member", "level", "year"], name="honor_member_level_year")]
+        indexes = [
+            models.Index(fields=["member", "level", "year"], name="honor_member_level_year"),
+            models.Index(fields=["year"], name="honor_year"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(year__gte=1950) & models.Q(year__lte=2100), name="honor_year_range"

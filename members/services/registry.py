@@ -21,24 +21,32 @@ def category_for_kinds(kinds) -> str:
 
 
 def member_refresh_category(*, member_id: int) -> str:
-    """Recompute a member's stored category from its honours (called after every honour write)."""
-    kinds = Honor.objects.filter(member_id=member_id).values_list("kind", flat=True).distinct()
-    category = category_for_kinds(kinds)
-    Member.objects.filter(pk=member_id).exclude(category=category).update(category=category)
+    """Recompute a member's stored category and top honour level from its honours.
+
+    Called after every honour write (signals) so that the stored values never disagree.
+    """
+    rows = list(Honor.objects.filter(member_id=member_id).values_list("kind", "level"))
+    category = category_for_kinds(kind for kind, _ in rows)
+    top_level = min((level for _, level in rows), default=None)
+    Member.objects.filter(pk=member_id).update(category=category, top_honor_level=top_level)
     return category
 
 
 def members_refresh_categories(*, member_ids) -> None:
     """Bulk form of member_refresh_category, for imports and demo data."""
     kinds_by_member: dict[int, set] = {pk: set() for pk in member_ids}
-    for member_id, kind in Honor.objects.filter(member_id__in=member_ids).values_list("member_id", "kind"):
+    top_by_member: dict[int, int | None] = {pk: None for pk in member_ids}
+    rows = Honor.objects.filter(member_id__in=member_ids).values_list("member_id", "kind", "level")
+    for member_id, kind, level in rows:
         kinds_by_member[member_id].add(kind)
-    by_category: dict[str, list[int]] = {}
+        current = top_by_member[member_id]
+        top_by_member[member_id] = level if current is None else min(current, level)
+    groups: dict[tuple, list[int]] = {}
     for member_id, kinds in kinds_by_member.items():
-        by_category.setdefault(category_for_kinds(kinds), []).append(member_id)
+        groups.setdefault((category_for_kinds(kinds), top_by_member[member_id]), []).append(member_id)
     with transaction.atomic():
-        for category, ids in by_category.items():
-            Member.objects.filter(pk__in=ids).update(category=category)
+        for (category, top_level), ids in groups.items():
+            Member.objects.filter(pk__in=ids).update(category=category, top_honor_level=top_level)
 
 
 def require_visible_member(*, member, actor):

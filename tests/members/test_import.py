@@ -270,3 +270,14 @@ def test_registry_pages_open_for_an_officer(client, xihu_officer, xihu_member, n
     response = client.get(reverse(f"admin:members_{name}"))
     assert response.status_code == 200
     assert "导入" in response.content.decode() or name != "member_changelist"
+
+
+def test_imported_members_get_their_top_honour_level(staff_user, xihu):
+    from members.models import Member as MemberModel
+
+    upload = xlsx_file(
+        [row(name="导入甲", id_number=new_id(901), branch="西湖区", **honour(honor_level="省级"))]
+    )
+    job = import_all(upload, staff_user)
+    assert job.status == MemberImport.Status.DONE, job.report
+    assert MemberModel.objects.get(name="导入甲").top_honor_level == 2
