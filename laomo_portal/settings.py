@@ -259,6 +259,9 @@ SPECTACULAR_SETTINGS = {
         "BranchKindEnum": "members.models.Branch.Kind",
         "HonorKindEnum": "members.models.Honor.Kind",
         "HonorLevelEnum": "members.models.Honor.Level",
+        "MemberStatusEnum": "members.models.Member.Status",
+        "TripStatusEnum": "wellbeing.models.trips.TripStatus",
+        "NominationStatusEnum": "wellbeing.models.trips.Nomination.Status",
     },
 }
 
