@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
+from publications.api.views import NewsletterIssueViewSet
 from wellbeing.api.views import NominationViewSet, TripQuotaViewSet, TripViewSet
 
 router = DefaultRouter()
@@ -18,6 +19,9 @@ router.register("honors", HonorViewSet, basename="honor")
 router.register("trips", TripViewSet, basename="trip")
 router.register("trip-quotas", TripQuotaViewSet, basename="trip-quota")
 router.register("nominations", NominationViewSet, basename="nomination")
+
+# Publications (newsletter issues, staff only)
+router.register("newsletter-issues", NewsletterIssueViewSet, basename="newsletter-issue")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -262,6 +262,9 @@ SPECTACULAR_SETTINGS = {
         "MemberStatusEnum": "members.models.Member.Status",
         "TripStatusEnum": "wellbeing.models.trips.TripStatus",
         "NominationStatusEnum": "wellbeing.models.trips.Nomination.Status",
+        "ArticleCategoryEnum": "publications.models.newsletter.Article.Category",
+        "MemberCategoryEnum": "members.models.Member.Category",
+        "NewsletterIssueStatusEnum": "publications.models.newsletter.NewsletterIssue.Status",
     },
 }
 
