@@ -6,12 +6,22 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
+from publications.api.views import NewsletterIssueViewSet
+from wellbeing.api.views import NominationViewSet, TripQuotaViewSet, TripViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("branches", BranchViewSet, basename="branch")
 router.register("members", MemberViewSet, basename="member")
 router.register("honors", HonorViewSet, basename="honor")
+
+# Wellbeing (convalescence trips)
+router.register("trips", TripViewSet, basename="trip")
+router.register("trip-quotas", TripQuotaViewSet, basename="trip-quota")
+router.register("nominations", NominationViewSet, basename="nomination")
+
+# Publications (newsletter issues, staff only)
+router.register("newsletter-issues", NewsletterIssueViewSet, basename="newsletter-issue")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -259,6 +259,12 @@ SPECTACULAR_SETTINGS = {
         "BranchKindEnum": "members.models.Branch.Kind",
         "HonorKindEnum": "members.models.Honor.Kind",
         "HonorLevelEnum": "members.models.Honor.Level",
+        "MemberStatusEnum": "members.models.Member.Status",
+        "TripStatusEnum": "wellbeing.models.trips.TripStatus",
+        "NominationStatusEnum": "wellbeing.models.trips.Nomination.Status",
+        "ArticleCategoryEnum": "publications.models.newsletter.Article.Category",
+        "MemberCategoryEnum": "members.models.Member.Category",
+        "NewsletterIssueStatusEnum": "publications.models.newsletter.NewsletterIssue.Status",
     },
 }
 

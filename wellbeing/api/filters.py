@@ -1,0 +1,28 @@
+"""Filters of the wellbeing API."""
+
+import django_filters
+
+from ..models import ConvalescenceTrip, Nomination, TripQuota
+
+
+class TripFilter(django_filters.FilterSet):
+    class Meta:
+        model = ConvalescenceTrip
+        fields = ["year", "status", "region"]
+
+
+class TripQuotaFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="trip__year", label="年度")
+    trip_status = django_filters.CharFilter(field_name="trip__status", label="团状态")
+
+    class Meta:
+        model = TripQuota
+        fields = ["trip", "year", "trip_status"]
+
+
+class NominationFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="trip__year", label="年度")
+
+    class Meta:
+        model = Nomination
+        fields = ["trip", "status", "priority_group", "year"]
