@@ -5,6 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from members.api.document_views import (
+    CertificateViewSet,
+    CraftsmanCardViewSet,
+    OwnCertificateViewSet,
+    OwnCraftsmanCardViewSet,
+)
 from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
 
 router = DefaultRouter()
@@ -12,6 +18,10 @@ router.include_root_view = False
 router.register("branches", BranchViewSet, basename="branch")
 router.register("members", MemberViewSet, basename="member")
 router.register("honors", HonorViewSet, basename="honor")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("cards", CraftsmanCardViewSet, basename="card")
+router.register("me/certificates", OwnCertificateViewSet, basename="own-certificate")
+router.register("me/cards", OwnCraftsmanCardViewSet, basename="own-card")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -259,6 +259,13 @@ SPECTACULAR_SETTINGS = {
         "BranchKindEnum": "members.models.Branch.Kind",
         "HonorKindEnum": "members.models.Honor.Kind",
         "HonorLevelEnum": "members.models.Honor.Level",
+        "MemberStatusEnum": "members.models.Member.Status",
+        "CertificateStatusEnum": "members.models.Certificate.Status",
+        "CraftsmanCardStatusEnum": "members.models.CraftsmanCard.Status",
+        "WorkshopStatusEnum": "workshops.models.Workshop.Status",
+        "WorkshopKindEnum": "workshops.models.Workshop.Kind",
+        "ServiceEventStatusEnum": "volunteering.models.ServiceEvent.Status",
+        "ServiceEventCategoryEnum": "volunteering.models.ServiceEvent.Category",
     },
 }
 
