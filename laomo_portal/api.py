@@ -12,6 +12,7 @@ from members.api.document_views import (
     OwnCraftsmanCardViewSet,
 )
 from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
+from workshops.api.views import WorkshopViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -20,6 +21,7 @@ router.register("members", MemberViewSet, basename="member")
 router.register("honors", HonorViewSet, basename="honor")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("cards", CraftsmanCardViewSet, basename="card")
+router.register("workshops", WorkshopViewSet, basename="workshop")
 router.register("me/certificates", OwnCertificateViewSet, basename="own-certificate")
 router.register("me/cards", OwnCraftsmanCardViewSet, basename="own-card")
 
