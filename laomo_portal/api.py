@@ -12,6 +12,7 @@ from members.api.document_views import (
     OwnCraftsmanCardViewSet,
 )
 from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
+from volunteering.api.views import ServiceEventViewSet
 from workshops.api.views import WorkshopViewSet
 
 router = DefaultRouter()
@@ -22,6 +23,7 @@ router.register("honors", HonorViewSet, basename="honor")
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("cards", CraftsmanCardViewSet, basename="card")
 router.register("workshops", WorkshopViewSet, basename="workshop")
+router.register("service-events", ServiceEventViewSet, basename="service-event")
 router.register("me/certificates", OwnCertificateViewSet, basename="own-certificate")
 router.register("me/cards", OwnCraftsmanCardViewSet, basename="own-card")
 

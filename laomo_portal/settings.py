@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "HonorKindEnum": "members.models.Honor.Kind",
         "HonorLevelEnum": "members.models.Honor.Level",
         "MemberStatusEnum": "members.models.Member.Status",
+        "MemberCategoryEnum": "members.models.Member.Category",
         "CertificateStatusEnum": "members.models.Certificate.Status",
         "CraftsmanCardStatusEnum": "members.models.CraftsmanCard.Status",
         "WorkshopStatusEnum": "workshops.models.Workshop.Status",
