@@ -5,15 +5,29 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from members.api.document_views import (
+    CertificateViewSet,
+    CraftsmanCardViewSet,
+    OwnCertificateViewSet,
+    OwnCraftsmanCardViewSet,
+)
 from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
 from publications.api.views import NewsletterIssueViewSet
+from volunteering.api.views import ServiceEventViewSet
 from wellbeing.api.views import NominationViewSet, TripQuotaViewSet, TripViewSet
+from workshops.api.views import WorkshopViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("branches", BranchViewSet, basename="branch")
 router.register("members", MemberViewSet, basename="member")
 router.register("honors", HonorViewSet, basename="honor")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("cards", CraftsmanCardViewSet, basename="card")
+router.register("workshops", WorkshopViewSet, basename="workshop")
+router.register("service-events", ServiceEventViewSet, basename="service-event")
+router.register("me/certificates", OwnCertificateViewSet, basename="own-certificate")
+router.register("me/cards", OwnCraftsmanCardViewSet, basename="own-card")
 
 # Wellbeing (convalescence trips)
 router.register("trips", TripViewSet, basename="trip")

@@ -246,7 +246,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "杭州市劳模工匠协会 管理平台 API",
-    "DESCRIPTION": "劳模工匠名册、分会、荣誉等接口。所有数据按登录账号的权限范围过滤：协会工作人员可见全部分会，"
+    "DESCRIPTION": "劳模工匠名册、分会、荣誉、劳模证明、匠心卡、劳模工匠之家、服务活动等接口；劳模工匠本人的证明与匠心卡见 /api/me/。所有数据按登录账号的权限范围过滤：协会工作人员可见全部分会，"
     "分会工作人员只可见本分会；越权访问与不存在的对象一样返回 404。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -265,6 +265,12 @@ SPECTACULAR_SETTINGS = {
         "ArticleCategoryEnum": "publications.models.newsletter.Article.Category",
         "MemberCategoryEnum": "members.models.Member.Category",
         "NewsletterIssueStatusEnum": "publications.models.newsletter.NewsletterIssue.Status",
+        "CertificateStatusEnum": "members.models.Certificate.Status",
+        "CraftsmanCardStatusEnum": "members.models.CraftsmanCard.Status",
+        "WorkshopStatusEnum": "workshops.models.Workshop.Status",
+        "WorkshopKindEnum": "workshops.models.Workshop.Kind",
+        "ServiceEventStatusEnum": "volunteering.models.ServiceEvent.Status",
+        "ServiceEventCategoryEnum": "volunteering.models.ServiceEvent.Category",
     },
 }
 

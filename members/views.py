@@ -92,7 +92,8 @@ def _downloadable(model, request):
     return model.objects.of_member(own_member(request.user))
 
 
-def _file_response(request, obj, *, label: str, filename: str):
+def document_file_response(request, obj, *, label: str, filename: str):
+    """Stream a ready PDF from private storage after logging the download (404 while pending)."""
     if not obj.is_ready:
         raise Http404
     access_log_record(
@@ -107,10 +108,10 @@ def _file_response(request, obj, *, label: str, filename: str):
 @login_required
 def certificate_download(request, pk):
     certificate = get_object_or_404(_downloadable(Certificate, request), pk=pk)
-    return _file_response(request, certificate, label="劳模证明", filename=certificate.serial)
+    return document_file_response(request, certificate, label="劳模证明", filename=certificate.serial)
 
 
 @login_required
 def card_download(request, pk):
     card = get_object_or_404(_downloadable(CraftsmanCard, request), pk=pk)
-    return _file_response(request, card, label="匠心卡", filename=card.number)
+    return document_file_response(request, card, label="匠心卡", filename=card.number)

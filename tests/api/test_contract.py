@@ -25,6 +25,16 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(
     for i in range(3):
         f.HonorFactory(member=f.MemberFactory(branch=xihu), year=2010 + i)
         f.HonorFactory(member=f.MemberFactory(branch=binjiang), year=2010 + i)
+    # Rows for the certificate, card, workshop and service-event endpoints, on both sides.
+    for branch in (xihu, binjiang):
+        leader = f.MemberFactory(branch=branch)
+        f.HonorFactory(member=leader)
+        f.WorkshopFactory(branch=branch, leader=leader)
+        event = f.ServiceEventFactory(team=f.ServiceTeamFactory(branch=branch), status="planned")
+        f.ParticipationFactory(event=event, member=leader)
+        from members.services import certificate_issue
+
+        certificate_issue(member=leader, actor=f.association_staff(), purpose="其他")
     token = Token.objects.create(user=officer)
     schema = tmp_path / "schema.json"
     # The schema served to the officer, saved first so that schemathesis reads it once.
