@@ -14,6 +14,7 @@ from members.api.document_views import (
 from members.api.views import BranchViewSet, HonorViewSet, MemberViewSet
 from publications.api.views import NewsletterIssueViewSet
 from volunteering.api.views import ServiceEventViewSet
+from wellbeing.api.care import CondolenceVisitViewSet, InquiryViewSet
 from wellbeing.api.views import NominationViewSet, TripQuotaViewSet, TripViewSet
 from workshops.api.views import WorkshopViewSet
 
@@ -33,6 +34,8 @@ router.register("me/cards", OwnCraftsmanCardViewSet, basename="own-card")
 router.register("trips", TripViewSet, basename="trip")
 router.register("trip-quotas", TripQuotaViewSet, basename="trip-quota")
 router.register("nominations", NominationViewSet, basename="nomination")
+router.register("condolence-visits", CondolenceVisitViewSet, basename="condolence-visit")
+router.register("inquiries", InquiryViewSet, basename="inquiry")
 
 # Publications (newsletter issues, staff only)
 router.register("newsletter-issues", NewsletterIssueViewSet, basename="newsletter-issue")

@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "NominationStatusEnum": "wellbeing.models.trips.Nomination.Status",
         "ArticleCategoryEnum": "publications.models.newsletter.Article.Category",
         "MemberCategoryEnum": "members.models.Member.Category",
+        "InquiryStatusEnum": "wellbeing.models.Inquiry.Status",
         "NewsletterIssueStatusEnum": "publications.models.newsletter.NewsletterIssue.Status",
         "CertificateStatusEnum": "members.models.Certificate.Status",
         "CraftsmanCardStatusEnum": "members.models.CraftsmanCard.Status",
