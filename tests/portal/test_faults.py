@@ -1,0 +1,135 @@
+"""Faults: the broker down, a worker killed mid-render, a database error mid-import.
+
+Each test shows what the portal does when one piece fails; the closing note of issue 12
+lists them.
+"""
+
+import datetime
+import socket
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members import services
+from members.models import Certificate, RenderState
+from tests import factories as f
+
+DEAD_BROKER_PORT = 6390  # our own Redis port: nothing listens on it unless a test started it
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def broker_down():
+    """Celery sends to a Redis that is not running (CELERY_TASK_ALWAYS_EAGER off)."""
+    from laomo_portal.celery import app
+
+    assert not _port_open(DEAD_BROKER_PORT), "port 6390 must be free for the broker-down tests"
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.close()
+    app.conf.broker_url = f"redis://127.0.0.1:{DEAD_BROKER_PORT}/0"
+    app.conf.task_always_eager = False
+    yield app
+    app.close()
+    app.conf.update(saved)
+
+
+@pytest.fixture
+def honoured_member(xihu):
+    member = f.MemberFactory(branch=xihu, name="西湖张工", user=f.UserFactory(username="zhanggong"))
+    f.HonorFactory(member=member)
+    return member
+
+
+@pytest.mark.django_db
+def test_issue_with_broker_down_leaves_certificate_pending(
+    broker_down, honoured_member, staff_user, on_commit
+):
+    certificate = on_commit(
+        services.certificate_issue, member=honoured_member, actor=staff_user, purpose="疗休养"
+    )
+    assert certificate.queued is False
+    certificate.refresh_from_db()
+    assert certificate.render_state == RenderState.PENDING
+    assert not certificate.pdf
+
+
+@pytest.mark.django_db(transaction=True)  # on_commit runs when the view's transaction commits
+def test_member_request_with_broker_down_says_queued(broker_down, client, honoured_member):
+    client.force_login(honoured_member.user)
+    response = client.post(reverse("members:certificate_request"), {"purpose": "疗休养"}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "已排队" in text and "稍后自动重试" in text
+    certificate = Certificate.objects.get(member=honoured_member)
+    assert certificate.render_state == RenderState.PENDING
+
+
+@pytest.mark.django_db
+def test_member_page_loads_with_broker_down(broker_down, client, honoured_member, staff_user, on_commit):
+    on_commit(services.certificate_issue, member=honoured_member, actor=staff_user, purpose="疗休养")
+    client.force_login(honoured_member.user)
+    response = client.get(reverse("members:me"))
+    assert response.status_code == 200
+    assert "生成中" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_issue_in_admin_with_broker_down_says_queued(broker_down, client, staff_user, honoured_member):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:members_certificate_add"),
+        {"member": honoured_member.pk, "purpose": "办理公园年卡"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "已排队：PDF暂时无法生成，稍后自动重试" in response.content.decode()
+    assert Certificate.objects.get(member=honoured_member).render_state == RenderState.PENDING
+
+
+@pytest.mark.django_db
+def test_sweep_renders_certificates_stuck_pending(honoured_member, staff_user):
+    from members.tasks import documents_requeue_stale_task
+
+    certificate = services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    assert documents_requeue_stale_task.delay().get() == 1  # eager: the render runs here
+    certificate.refresh_from_db()
+    assert certificate.render_state == RenderState.READY and certificate.pdf
+
+
+@pytest.mark.django_db
+def test_sweep_leaves_fresh_pending_certificates(honoured_member, staff_user):
+    services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
+    assert services.documents_requeue_stale(minutes=10) == 0
+
+
+@pytest.mark.django_db
+def test_sweep_with_broker_still_down_sends_nothing_and_does_not_raise(
+    broker_down, honoured_member, staff_user
+):
+    certificate = services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    assert services.documents_requeue_stale(minutes=10) == 0
+
+
+@pytest.mark.django_db
+def test_redelivered_render_after_success_writes_nothing(honoured_member, staff_user, on_commit):
+    certificate = on_commit(
+        services.certificate_issue, member=honoured_member, actor=staff_user, purpose="疗休养"
+    )
+    certificate.refresh_from_db()
+    name = certificate.pdf.name
+    assert services.certificate_render(certificate_id=certificate.pk) is False
+    certificate.refresh_from_db()
+    assert certificate.pdf.name == name
+    assert Certificate.objects.filter(member=honoured_member).count() == 1
