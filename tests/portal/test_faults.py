@@ -133,3 +133,70 @@ def test_redelivered_render_after_success_writes_nothing(honoured_member, staff_
     certificate.refresh_from_db()
     assert certificate.pdf.name == name
     assert Certificate.objects.filter(member=honoured_member).count() == 1
+
+
+# A database error in the middle of an import's write phase.
+
+
+@pytest.fixture
+def import_write_breaks_after_first_batch(monkeypatch):
+    """Batches of two rows; the member INSERT of the second batch fails like a lost connection."""
+    from django.db import OperationalError
+
+    from members.importing import engine
+
+    original = engine._insert_members
+    calls = {"n": 0}
+
+    def insert_then_fail(batch, now, history):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        original(batch, now, history)
+
+    monkeypatch.setattr(engine, "WRITE_BATCH", 2)
+    monkeypatch.setattr(engine, "_insert_members", insert_then_fail)
+    return calls
+
+
+def _import_rows(xihu):
+    from tests.members.io_helpers import new_id, row
+
+    return [
+        row(name=f"导入{i}", id_number=new_id(i), branch=xihu.name, honor_kind="劳动模范", honor_level="市级",
+            honor_title="杭州市劳动模范", honor_year="2015")
+        for i in range(1, 6)
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_database_error_mid_import_writes_nothing(import_write_breaks_after_first_batch, xihu, staff_user):
+    from members.models import AccessLog, Honor, Member, MemberImport
+    from tests.members.io_helpers import xlsx_file
+
+    job = services.member_import_start(upload=xlsx_file(_import_rows(xihu)), actor=staff_user)
+    assert job.status == MemberImport.Status.READY
+    job = services.member_import_confirm(job=job, actor=staff_user)
+
+    assert import_write_breaks_after_first_batch["n"] == 2  # the first batch was written, then the error
+    assert job.status == MemberImport.Status.FAILED
+    assert "未写入任何数据" in job.report["fatal"]
+    assert not Member.objects.exists() and not Honor.objects.exists()
+    assert not Member.history.exists() and not Honor.history.exists()
+    assert not AccessLog.objects.filter(action=AccessLog.Action.IMPORT).exists()
+    assert not MemberImport.objects.get(pk=job.pk).file  # the upload with its ID numbers is gone
+
+
+@pytest.mark.django_db
+def test_database_error_mid_import_in_admin_answers_without_500(
+    import_write_breaks_after_first_batch, client, xihu, staff_user
+):
+    from members.models import Member
+    from tests.members.io_helpers import xlsx_file
+
+    job = services.member_import_start(upload=xlsx_file(_import_rows(xihu)), actor=staff_user)
+    client.force_login(staff_user)
+    response = client.post(reverse("admin:members_member_import_detail", args=[job.pk]), follow=True)
+    assert response.status_code == 200
+    assert "本次导入已全部撤回" in response.content.decode()
+    assert not Member.objects.exists()
