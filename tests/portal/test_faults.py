@@ -18,6 +18,12 @@ from tests import factories as f
 DEAD_BROKER_PORT = 6390  # our own Redis port: nothing listens on it unless a test started it
 
 
+def _reset_connections(app) -> None:
+    """Forget the app's broker connections and producers (app.close() keeps the producer pool)."""
+    app.close()
+    app.amqp._producer_pool = None
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -27,15 +33,17 @@ def _port_open(port: int) -> bool:
 @pytest.fixture
 def broker_down():
     """Celery sends to a Redis that is not running (CELERY_TASK_ALWAYS_EAGER off)."""
-    from laomo_portal.celery import app
+    from members.tasks import certificate_render_task
+
+    app = certificate_render_task.app  # the app the task is bound to (the default one if set up first)
 
     assert not _port_open(DEAD_BROKER_PORT), "port 6390 must be free for the broker-down tests"
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.close()
+    _reset_connections(app)
     app.conf.broker_url = f"redis://127.0.0.1:{DEAD_BROKER_PORT}/0"
     app.conf.task_always_eager = False
     yield app
-    app.close()
+    _reset_connections(app)
     app.conf.update(saved)
 
 
@@ -243,14 +251,16 @@ def own_redis():
 
 @pytest.fixture
 def broker_on_own_redis(own_redis):
-    from laomo_portal.celery import app
+    from members.tasks import certificate_render_task
+
+    app = certificate_render_task.app  # the app the task is bound to (the default one if set up first)
 
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.close()
+    _reset_connections(app)
     app.conf.broker_url = own_redis
     app.conf.task_always_eager = False
     yield own_redis
-    app.close()
+    _reset_connections(app)
     app.conf.update(saved)
 
 
