@@ -191,6 +191,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A broker outage must not hang a request: give up publishing after ~1 s (the caller then
+# answers 已排队 and the stale-render sweep re-sends later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Certificates/cards still 生成中 after this many minutes are re-sent to the queue.
+DOCUMENT_RENDER_STALE_MINUTES = env.int("DOCUMENT_RENDER_STALE_MINUTES", default=10)
 CELERY_BEAT_SCHEDULE = {
     "wellbeing-birthday-greetings": {
         "task": "wellbeing.tasks.birthday_greetings_task",
@@ -199,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
     "wellbeing-greetings-retry": {
         "task": "wellbeing.tasks.greetings_retry_task",
         "schedule": crontab(minute="*/10"),
+    },
+    "members-documents-requeue-stale": {
+        "task": "members.tasks.documents_requeue_stale_task",
+        "schedule": crontab(minute="*/5"),
     },
     "wellbeing-inquiry-deadline-reminders": {
         "task": "wellbeing.tasks.inquiry_deadline_reminders_task",

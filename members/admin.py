@@ -6,6 +6,7 @@ from .admin_base import ScopedModelAdmin, ScopedRelatedFieldListFilter, ScopedTa
 from .admin_certificates import invite_members, issue_cards, issue_certificates
 from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
 from .admin_io import MemberIOAdminMixin, RegistrationScanInline
+from .audit import access_log_record
 from .idcard import mask_phone
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
 from .roles import is_association_staff
@@ -59,6 +60,18 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_highest_honor()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The form shows association staff the full ID number: record each page shown.
+        if response.status_code == 200 and self.is_association(request):
+            obj = getattr(response, "context_data", {}).get("original")
+            if obj is not None:
+                access_log_record(
+                    user=request.user, action=AccessLog.Action.VIEW_ID, target=f"劳模工匠 {obj.name}",
+                    request=request, detail={"model": "member", "pk": obj.pk}, row_count=1,
+                )  # fmt: skip
+        return response
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False

@@ -86,6 +86,11 @@ def issue_certificates(modeladmin, request, queryset):
     )
     if issued:
         modeladmin.message_user(request, f"已开具 {len(issued)} 份证明，正在生成PDF。", messages.SUCCESS)
+    waiting = sum(1 for c in issued if c.queued is False)
+    if waiting:
+        modeladmin.message_user(
+            request, f"其中 {waiting} 份已排队：PDF暂时无法生成，稍后自动重试。", messages.WARNING
+        )
     for message in refused[:20]:
         modeladmin.message_user(request, message, messages.ERROR)
     return None
@@ -188,7 +193,16 @@ class CertificateAdmin(ScopedModelAdmin):
                 self.message_domain_error(request, exc)
             else:
                 self.log_addition(request, certificate, [{"added": {}}])
-                self.message_user(request, f"已开具 {certificate.serial}，正在生成PDF。", messages.SUCCESS)
+                if certificate.queued is False:
+                    self.message_user(
+                        request,
+                        f"已开具 {certificate.serial}，已排队：PDF暂时无法生成，稍后自动重试。",
+                        messages.WARNING,
+                    )
+                else:
+                    self.message_user(
+                        request, f"已开具 {certificate.serial}，正在生成PDF。", messages.SUCCESS
+                    )
                 return redirect("admin:members_certificate_change", certificate.pk)
         context = {
             **self.admin_site.each_context(request), "title": "开具劳模证明", "form": form,
@@ -222,12 +236,16 @@ class CertificateAdmin(ScopedModelAdmin):
 
     @admin.action(description="重新生成PDF", permissions=["view"])
     def rerender(self, request, queryset):
-        from .tasks import certificate_render_task
+        from .tasks import certificate_render_task, enqueue
 
         ids = list(queryset.values_list("pk", flat=True)[:500])
-        for pk in ids:
-            certificate_render_task.delay(pk, force=True)
-        self.message_user(request, f"已提交 {len(ids)} 份重新生成。", messages.SUCCESS)
+        queued = sum(enqueue(certificate_render_task, pk, force=True) for pk in ids)
+        if queued < len(ids):
+            self.message_user(
+                request, f"生成服务暂时不可用，{len(ids) - queued} 份未能提交，请稍后重试。", messages.WARNING
+            )
+        if queued:
+            self.message_user(request, f"已提交 {queued} 份重新生成。", messages.SUCCESS)
 
 
 class ExpiryFilter(admin.SimpleListFilter):

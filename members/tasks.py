@@ -1,8 +1,28 @@
 """Celery tasks of the members app: thin wrappers over services, taking ids."""
 
+import logging
+
 from celery import shared_task
+from django.conf import settings
+from kombu.exceptions import OperationalError
 
 from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send a task to the broker; False (logged, never raised) when the broker is unreachable.
+
+    Callers leave the object in its waiting state: documents_requeue_stale_task picks it up
+    once the broker is back, so a Redis outage never turns into a 500 for the user.
+    """
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except (OperationalError, ConnectionError) as exc:
+        logger.warning("broker unreachable, %s%r not queued: %s", task.name, args, exc)
+        return False
+    return True
 
 
 @shared_task(
@@ -48,3 +68,9 @@ def member_import_execute_task(job_id: int) -> None:
     job = MemberImport.objects.filter(pk=job_id, status=MemberImport.Status.WRITING).first()
     if job is not None:
         member_import_execute(job=job)
+
+
+@shared_task(acks_late=True)
+def documents_requeue_stale_task() -> int:
+    """Beat: re-send renders of certificates and cards stuck in 生成中 (a lost message, an outage)."""
+    return services.documents_requeue_stale(minutes=settings.DOCUMENT_RENDER_STALE_MINUTES)

@@ -81,7 +81,13 @@ def me_certificate_request(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已提交，证明 {certificate.serial} 正在生成，稍候即可下载。")
+        if certificate.queued is False:
+            messages.warning(
+                request,
+                f"已提交，证明 {certificate.serial} 已排队：生成服务暂时无法生成，稍后自动重试，请稍后再来下载。",
+            )
+        else:
+            messages.success(request, f"已提交，证明 {certificate.serial} 正在生成，稍候即可下载。")
     return redirect("members:me")
 
 

@@ -6,8 +6,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters
 from rest_framework.exceptions import NotFound
 
-from ..models import Branch, Honor, Member
-from ..roles import user_scope
+from ..audit import access_log_record
+from ..models import AccessLog, Branch, Honor, Member
+from ..roles import is_association_staff, user_scope
 from .base import ScopedModelViewSet, ScopedReadOnlyViewSet
 from .filters import HonorFilter, MemberFilter, MemberSearchFilter
 from .serializers import BranchSerializer, HonorSerializer, MemberCreateSerializer, MemberSerializer
@@ -50,6 +51,24 @@ class MemberViewSet(ScopedModelViewSet):
 
     def get_serializer_class(self):
         return MemberCreateSerializer if self.action == "create" else MemberSerializer
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Association staff receive full ID numbers: one access-log row per such response."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if 200 <= response.status_code < 300 and is_association_staff(request.user):
+            data = response.data
+            rows = data.get("results", [data]) if isinstance(data, dict) else data
+            shown = [row for row in rows or [] if isinstance(row, dict) and row.get("id_number")]
+            if shown:
+                access_log_record(
+                    user=request.user, action=AccessLog.Action.VIEW_ID, target="劳模工匠名册（接口）",
+                    request=request, row_count=len(shown),
+                    detail={
+                        "endpoint": request.path, "action": self.action,
+                        "member_ids": [row.get("id") for row in shown[:100]],
+                    },
+                )  # fmt: skip
+        return response
 
     def perform_create(self, serializer):
         scope = user_scope(self.request.user)

@@ -1,12 +1,13 @@
 """Import jobs around the engine: store the upload, validate (preview), confirm, write; progress in the cache."""
 
+import logging
 import re
 import zipfile
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from ..errors import ConflictError, DomainError
@@ -14,6 +15,8 @@ from ..models import AccessLog, MemberImport
 from ..roles import user_scope
 from .engine import member_import_plan, member_import_write
 from .readers import MAX_UPLOAD_BYTES, ImportFileError
+
+logger = logging.getLogger(__name__)
 
 DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
 PROGRESS_TTL = 6 * 3600
@@ -152,6 +155,12 @@ def member_import_execute(*, job: MemberImport) -> MemberImport:
     except IntegrityError:
         # Someone registered one of these ID numbers between our check and our write.
         message = "导入期间名册被他人修改（如同一身份证号已被录入），未写入任何数据，请重新上传。"
+        _set_status(job, MemberImport.Status.FAILED, report={**job.report, "fatal": message})
+        return job
+    except DatabaseError:
+        # The write ran in one transaction, rolled back whole: say so instead of a 500.
+        logger.exception("member import %s failed while writing", job.pk)
+        message = "写入数据库时出错，本次导入已全部撤回，未写入任何数据，请稍后重新上传。"
         _set_status(job, MemberImport.Status.FAILED, report={**job.report, "fatal": message})
         return job
     finally:

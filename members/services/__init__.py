@@ -27,6 +27,7 @@ from .documents import (
     certificates_issue_bulk,
     craftsman_title,
     document_next_number,
+    documents_requeue_stale,
     qr_data_url,
     verify_url,
 )
@@ -43,7 +44,7 @@ from .transfers import (
 __all__ = [
     "card_context", "card_issue", "card_render", "card_revoke", "category_for_kinds", "certificate_context",
     "certificate_issue", "certificate_render", "certificate_revoke", "certificates_issue_bulk", "craftsman_title",
-    "document_next_number", "member_account_set_password", "member_claim_complete", "member_claim_match",
+    "document_next_number", "documents_requeue_stale", "member_account_set_password", "member_claim_complete", "member_claim_match",
     "member_import_confirm", "member_import_execute", "member_import_start", "member_import_validate",
     "member_invite", "member_refresh_category", "member_transfer", "member_transfer_request",
     "members_refresh_categories", "qr_data_url", "registration_scan_add", "registration_scans_from_zip",

@@ -88,8 +88,39 @@ def certificate_issue(
             issued_at=issued_at,
         )
         certificate.honors.set(chosen)
-        transaction.on_commit(lambda: certificate_render_task.delay(certificate.pk))
+        certificate.queued = None  # set by the enqueue after commit: False when the broker is down
+        transaction.on_commit(lambda: _enqueue_render(certificate, certificate_render_task))
     return certificate
+
+
+def _enqueue_render(document, task) -> None:
+    from ..tasks import enqueue
+
+    document.queued = enqueue(task, document.pk)
+
+
+def documents_requeue_stale(*, minutes: int) -> int:
+    """Re-send the render of every certificate and card still 生成中 after ``minutes``.
+
+    Rendering is idempotent (a ready document is skipped under a row lock), so a document
+    whose first message is merely slow is not rendered twice. Cards carry only an issue
+    date, so a pending card is re-sent from the day after its issue.
+    """
+    from ..tasks import card_render_task, certificate_render_task, enqueue
+
+    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+    sent = 0
+    stale_certificates = Certificate.objects.filter(render_state=RenderState.PENDING, issued_at__lt=cutoff)
+    for pk in stale_certificates.values_list("pk", flat=True):
+        sent += enqueue(certificate_render_task, pk)
+    stale_cards = CraftsmanCard.objects.filter(
+        render_state=RenderState.PENDING, issued_on__lt=timezone.localdate(cutoff)
+    )
+    for pk in stale_cards.values_list("pk", flat=True):
+        sent += enqueue(card_render_task, pk)
+    if sent:
+        logger.info("re-sent %s stale document renders", sent)
+    return sent
 
 
 def certificates_issue_bulk(*, members, actor, purpose: str) -> tuple[list[Certificate], list[str]]:
@@ -232,7 +263,8 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
             benefits=[b for b in CraftsmanCard.Benefit.values if b in benefits],
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        transaction.on_commit(lambda: card_render_task.delay(card.pk))
+        card.queued = None
+        transaction.on_commit(lambda: _enqueue_render(card, card_render_task))
     return card
 
 

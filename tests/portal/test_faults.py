@@ -1,0 +1,353 @@
+"""Faults: the broker down, a worker killed mid-render, a database error mid-import.
+
+Each test shows what the portal does when one piece fails; the closing note of issue 12
+lists them.
+"""
+
+import datetime
+import socket
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members import services
+from members.models import Certificate, RenderState
+from tests import factories as f
+
+DEAD_BROKER_PORT = 6390  # our own Redis port: nothing listens on it unless a test started it
+
+
+def _reset_connections(app) -> None:
+    """Forget the app's broker connections and producers (app.close() keeps the producer pool)."""
+    app.close()
+    app.amqp._producer_pool = None
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def broker_down():
+    """Celery sends to a Redis that is not running (CELERY_TASK_ALWAYS_EAGER off)."""
+    from members.tasks import certificate_render_task
+
+    app = certificate_render_task.app  # the app the task is bound to (the default one if set up first)
+
+    port = DEAD_BROKER_PORT
+    if _port_open(port):  # our Redis is up for another run: use a port nobody listens on
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    _reset_connections(app)
+    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    app.conf.task_always_eager = False
+    yield app
+    _reset_connections(app)
+    app.conf.update(saved)
+
+
+@pytest.fixture
+def honoured_member(xihu):
+    member = f.MemberFactory(branch=xihu, name="西湖张工", user=f.UserFactory(username="zhanggong"))
+    f.HonorFactory(member=member)
+    return member
+
+
+@pytest.mark.django_db
+def test_issue_with_broker_down_leaves_certificate_pending(
+    broker_down, honoured_member, staff_user, on_commit
+):
+    certificate = on_commit(
+        services.certificate_issue, member=honoured_member, actor=staff_user, purpose="疗休养"
+    )
+    assert certificate.queued is False
+    certificate.refresh_from_db()
+    assert certificate.render_state == RenderState.PENDING
+    assert not certificate.pdf
+
+
+@pytest.mark.django_db(transaction=True)  # on_commit runs when the view's transaction commits
+def test_member_request_with_broker_down_says_queued(broker_down, client, honoured_member):
+    client.force_login(honoured_member.user)
+    response = client.post(reverse("members:certificate_request"), {"purpose": "疗休养"}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "已排队" in text and "稍后自动重试" in text
+    certificate = Certificate.objects.get(member=honoured_member)
+    assert certificate.render_state == RenderState.PENDING
+
+
+@pytest.mark.django_db
+def test_member_page_loads_with_broker_down(broker_down, client, honoured_member, staff_user, on_commit):
+    on_commit(services.certificate_issue, member=honoured_member, actor=staff_user, purpose="疗休养")
+    client.force_login(honoured_member.user)
+    response = client.get(reverse("members:me"))
+    assert response.status_code == 200
+    assert "生成中" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_issue_in_admin_with_broker_down_says_queued(broker_down, client, staff_user, honoured_member):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:members_certificate_add"),
+        {"member": honoured_member.pk, "purpose": "办理公园年卡"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "已排队：PDF暂时无法生成，稍后自动重试" in response.content.decode()
+    assert Certificate.objects.get(member=honoured_member).render_state == RenderState.PENDING
+
+
+@pytest.mark.django_db
+def test_sweep_renders_certificates_stuck_pending(honoured_member, staff_user):
+    from members.tasks import documents_requeue_stale_task
+
+    certificate = services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    assert documents_requeue_stale_task.delay().get() == 1  # eager: the render runs here
+    certificate.refresh_from_db()
+    assert certificate.render_state == RenderState.READY and certificate.pdf
+
+
+@pytest.mark.django_db
+def test_sweep_leaves_fresh_pending_certificates(honoured_member, staff_user):
+    services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
+    assert services.documents_requeue_stale(minutes=10) == 0
+
+
+@pytest.mark.django_db
+def test_sweep_with_broker_still_down_sends_nothing_and_does_not_raise(
+    broker_down, honoured_member, staff_user
+):
+    certificate = services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=timezone.now() - datetime.timedelta(minutes=30)
+    )
+    assert services.documents_requeue_stale(minutes=10) == 0
+
+
+@pytest.mark.django_db
+def test_redelivered_render_after_success_writes_nothing(honoured_member, staff_user, on_commit):
+    certificate = on_commit(
+        services.certificate_issue, member=honoured_member, actor=staff_user, purpose="疗休养"
+    )
+    certificate.refresh_from_db()
+    name = certificate.pdf.name
+    assert services.certificate_render(certificate_id=certificate.pk) is False
+    certificate.refresh_from_db()
+    assert certificate.pdf.name == name
+    assert Certificate.objects.filter(member=honoured_member).count() == 1
+
+
+# A database error in the middle of an import's write phase.
+
+
+@pytest.fixture
+def import_write_breaks_after_first_batch(monkeypatch):
+    """Batches of two rows; the member INSERT of the second batch fails like a lost connection."""
+    from django.db import OperationalError
+
+    from members.importing import engine
+
+    original = engine._insert_members
+    calls = {"n": 0}
+
+    def insert_then_fail(batch, now, history):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        original(batch, now, history)
+
+    monkeypatch.setattr(engine, "WRITE_BATCH", 2)
+    monkeypatch.setattr(engine, "_insert_members", insert_then_fail)
+    return calls
+
+
+def _import_rows(xihu):
+    from tests.members.io_helpers import new_id, row
+
+    return [
+        row(name=f"导入{i}", id_number=new_id(i), branch=xihu.name, honor_kind="劳动模范", honor_level="市级",
+            honor_title="杭州市劳动模范", honor_year="2015")
+        for i in range(1, 6)
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_database_error_mid_import_writes_nothing(import_write_breaks_after_first_batch, xihu, staff_user):
+    from members.models import AccessLog, Honor, Member, MemberImport
+    from tests.members.io_helpers import xlsx_file
+
+    job = services.member_import_start(upload=xlsx_file(_import_rows(xihu)), actor=staff_user)
+    assert job.status == MemberImport.Status.READY
+    job = services.member_import_confirm(job=job, actor=staff_user)
+
+    assert import_write_breaks_after_first_batch["n"] == 2  # the first batch was written, then the error
+    assert job.status == MemberImport.Status.FAILED
+    assert "未写入任何数据" in job.report["fatal"]
+    assert not Member.objects.exists() and not Honor.objects.exists()
+    assert not Member.history.exists() and not Honor.history.exists()
+    assert not AccessLog.objects.filter(action=AccessLog.Action.IMPORT).exists()
+    assert not MemberImport.objects.get(pk=job.pk).file  # the upload with its ID numbers is gone
+
+
+@pytest.mark.django_db
+def test_database_error_mid_import_in_admin_answers_without_500(
+    import_write_breaks_after_first_batch, client, xihu, staff_user
+):
+    from members.models import Member
+    from tests.members.io_helpers import xlsx_file
+
+    job = services.member_import_start(upload=xlsx_file(_import_rows(xihu)), actor=staff_user)
+    client.force_login(staff_user)
+    response = client.post(reverse("admin:members_member_import_detail", args=[job.pk]), follow=True)
+    assert response.status_code == 200
+    assert "本次导入已全部撤回" in response.content.decode()
+    assert not Member.objects.exists()
+
+
+# A worker killed in the middle of writing a certificate (a real worker on our own Redis).
+
+REDIS_PORT = 6390
+SLOW_WORKER = __import__("pathlib").Path(__file__).with_name("slow_worker.py")
+
+
+def _wait_for(predicate, *, seconds: float, what: str):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def own_redis():
+    """A throwaway redis-server on 127.0.0.1:6390, stopped after the test."""
+    import shutil
+    import subprocess
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    if _port_open(REDIS_PORT):
+        pytest.skip("port 6390 is busy")
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_for(lambda: _port_open(REDIS_PORT), seconds=10, what="redis-server")
+        yield f"redis://127.0.0.1:{REDIS_PORT}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def broker_on_own_redis(own_redis):
+    from members.tasks import certificate_render_task
+
+    app = certificate_render_task.app  # the app the task is bound to (the default one if set up first)
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    _reset_connections(app)
+    app.conf.broker_url = own_redis
+    app.conf.task_always_eager = False
+    yield own_redis
+    _reset_connections(app)
+    app.conf.update(saved)
+
+
+@pytest.fixture
+def start_worker(broker_on_own_redis, tmp_path):
+    """Start slow_worker.py subprocesses against the test database and our Redis."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from members.storage import private_storage
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "laomo_portal.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": broker_on_own_redis,
+        "PRIVATE_MEDIA_ROOT": str(private_storage().location),
+        "CONN_MAX_AGE": "0",
+    }
+    workers = []
+
+    def start(*, marker=None):
+        worker_env = {**env, **({"SLOW_WRITE_MARKER": str(marker)} if marker else {})}
+        log = open(tmp_path / f"worker-{len(workers)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, str(SLOW_WORKER)], env=worker_env, stdout=log, stderr=subprocess.STDOUT
+        )
+        workers.append((process, log))
+        return process
+
+    yield start
+    for process, log in workers:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+
+
+@pytest.mark.postgres  # the worker subprocess shares the test database; SQLite's is in memory
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_write_leaves_one_complete_certificate(
+    start_worker, honoured_member, staff_user, tmp_path
+):
+    import signal
+    import subprocess
+
+    from members.storage import private_storage
+
+    marker = tmp_path / "half-written"
+    first = start_worker(marker=marker)
+    certificate = services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
+    assert certificate.queued is True
+    name = f"certificates/{certificate.year}/{certificate.serial}.pdf"
+    storage = private_storage()
+
+    _wait_for(marker.exists, seconds=120, what="the worker to write half the PDF")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    certificate.refresh_from_db()
+    assert certificate.render_state == RenderState.PENDING and not certificate.pdf
+    assert storage.exists(name)  # what the dead worker left: half a PDF, not pointed at
+    assert storage.size(name) > 0
+
+    start_worker()  # a fresh worker picks the unacknowledged message up again
+
+    def ready():
+        certificate.refresh_from_db()
+        return certificate.render_state == RenderState.READY
+
+    _wait_for(ready, seconds=120, what="the redelivered render")
+    assert Certificate.objects.filter(member=honoured_member).count() == 1
+    assert certificate.pdf.name == name
+    assert storage.listdir(f"certificates/{certificate.year}")[1] == [f"{certificate.serial}.pdf"]
+    text = subprocess.run(
+        ["pdftotext", storage.path(name), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert certificate.serial in text and honoured_member.name in text
