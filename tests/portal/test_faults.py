@@ -20,8 +20,13 @@ DEAD_BROKER_PORT = 6390  # our own Redis port: nothing listens on it unless a te
 
 def _reset_connections(app) -> None:
     """Forget the app's broker connections and producers (app.close() keeps the producer pool)."""
+    from celery import _state
+
     app.close()
     app.amqp._producer_pool = None
+    # close() also drops the app from Celery's active apps, after which a task module
+    # imported later would not register on it (NotRegistered in unrelated tests).
+    _state._register_app(app)
 
 
 def _port_open(port: int) -> bool:
