@@ -243,9 +243,9 @@ def own_redis():
     import subprocess
 
     if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        pytest.skip(reason="redis-server is not installed (apt-get install redis-server)")
     if _port_open(REDIS_PORT):
-        pytest.skip("port 6390 is busy")
+        pytest.skip(reason="port 6390 is busy")
     process = subprocess.Popen(
         ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -29,7 +29,7 @@ def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(
     sms_gateway, many_birthdays, settings
 ):
     if not settings.REDIS_URL:
-        pytest.skip("needs Redis: set REDIS_URL to run a real Celery worker")
+        pytest.skip(reason="needs Redis: set REDIS_URL to run a real Celery worker")
     from celery.contrib.testing.worker import start_worker
 
     from laomo_portal.celery import app
