@@ -21,7 +21,7 @@ django.setup()
 from django.core.files.base import ContentFile  # noqa: E402
 
 from laomo_portal.celery import app  # noqa: E402
-from members import services  # noqa: E402
+from members.services import documents  # noqa: E402
 
 MARKER = os.environ.get("SLOW_WRITE_MARKER")
 
@@ -37,7 +37,7 @@ class SlowContentFile(ContentFile):
         yield data[half:]
 
 
-services.ContentFile = SlowContentFile
+documents.ContentFile = SlowContentFile  # the renderer writes through this name
 # Unacknowledged messages of a dead worker come back after 3 s (the production default is 1 h).
 app.conf.broker_transport_options = {
     "visibility_timeout": 3, "unacked_restore_interval": 1, "unacked_restore_throttle": 1

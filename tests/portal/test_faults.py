@@ -14,19 +14,9 @@ from django.utils import timezone
 from members import services
 from members.models import Certificate, RenderState
 from tests import factories as f
+from tests.celery_support import celery_reconfigured
 
 DEAD_BROKER_PORT = 6390  # our own Redis port: nothing listens on it unless a test started it
-
-
-def _reset_connections(app) -> None:
-    """Forget the app's broker connections and producers (app.close() keeps the producer pool)."""
-    from celery import _state
-
-    app.close()
-    app.amqp._producer_pool = None
-    # close() also drops the app from Celery's active apps, after which a task module
-    # imported later would not register on it (NotRegistered in unrelated tests).
-    _state._register_app(app)
 
 
 def _port_open(port: int) -> bool:
@@ -38,22 +28,13 @@ def _port_open(port: int) -> bool:
 @pytest.fixture
 def broker_down():
     """Celery sends to a Redis that is not running (CELERY_TASK_ALWAYS_EAGER off)."""
-    from members.tasks import certificate_render_task
-
-    app = certificate_render_task.app  # the app the task is bound to (the default one if set up first)
-
     port = DEAD_BROKER_PORT
     if _port_open(port):  # our Redis is up for another run: use a port nobody listens on
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    _reset_connections(app)
-    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    app.conf.task_always_eager = False
-    yield app
-    _reset_connections(app)
-    app.conf.update(saved)
+    with celery_reconfigured(broker_url=f"redis://127.0.0.1:{port}/0", task_always_eager=False) as app:
+        yield app
 
 
 @pytest.fixture
@@ -260,17 +241,8 @@ def own_redis():
 
 @pytest.fixture
 def broker_on_own_redis(own_redis):
-    from members.tasks import certificate_render_task
-
-    app = certificate_render_task.app  # the app the task is bound to (the default one if set up first)
-
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    _reset_connections(app)
-    app.conf.broker_url = own_redis
-    app.conf.task_always_eager = False
-    yield own_redis
-    _reset_connections(app)
-    app.conf.update(saved)
+    with celery_reconfigured(broker_url=own_redis, task_always_eager=False):
+        yield own_redis
 
 
 @pytest.fixture
@@ -316,7 +288,6 @@ def start_worker(broker_on_own_redis, tmp_path):
         log.close()
 
 
-@pytest.mark.skip(reason="regressed when the branches were merged: the real worker never picks the task up; see the closing note of 2026-11-29 (issues 5 and 12 stay open)")
 @pytest.mark.postgres  # the worker subprocess shares the test database; SQLite's is in memory
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)

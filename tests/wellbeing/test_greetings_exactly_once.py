@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from tests import factories as f
+from tests.celery_support import celery_reconfigured
 from wellbeing.models import Greeting
 from wellbeing.services.greetings import birthday_greetings_send, greeting_claim
 
@@ -22,7 +23,6 @@ def many_birthdays(xihu, binjiang):
     ]
 
 
-@pytest.mark.skip(reason="regressed when the branches were merged: the real worker never picks the task up; see the closing note of 2026-11-29 (issues 5 and 12 stay open)")
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(
@@ -32,42 +32,26 @@ def test_real_worker_sends_each_greeting_once_despite_duplicate_deliveries(
         pytest.skip(reason="needs Redis: set REDIS_URL to run a real Celery worker")
     from celery.contrib.testing.worker import start_worker
 
-    from laomo_portal.celery import app
     from wellbeing.tasks import birthday_greetings_task
 
-    saved = {
-        k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
-    }
-    app.conf.update(
-        task_always_eager=False,
-        broker_url=settings.REDIS_URL,
-        result_backend=settings.REDIS_URL,
-        task_default_queue=f"test-greetings-{uuid.uuid4().hex[:8]}",  # no stale messages of other runs
-    )
+    queue = f"test-greetings-{uuid.uuid4().hex[:8]}"  # no stale messages of other runs
     # Two threads on PostgreSQL; SQLite's in-memory test database takes one at a time.
     pool, concurrency = ("threads", 2) if connection.vendor == "postgresql" else ("solo", 1)
-    _forget_backend(app)  # an earlier eager test may have cached the disabled result backend
-    try:
-        with start_worker(
-            app, pool=pool, concurrency=concurrency, perform_ping_check=False, loglevel="WARNING"
-        ):
-            # The same job three times: a second beat, a manual run and a redelivered message.
-            results = [birthday_greetings_task.delay(DAY.isoformat()) for _ in range(3)]
-            outcomes = [r.get(timeout=60) for r in results]
-    finally:
-        app.conf.update(saved)
-        _forget_backend(app)
+    with celery_reconfigured(
+        task_always_eager=False, broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL,
+        task_default_queue=queue,
+    ) as app, start_worker(
+        app, pool=pool, concurrency=concurrency, queues=[queue], perform_ping_check=False, loglevel="WARNING"
+    ):  # fmt: skip
+        # The same job three times: a second beat, a manual run and a redelivered message.
+        results = [birthday_greetings_task.apply_async([DAY.isoformat()], queue=queue) for _ in range(3)]
+        outcomes = [r.get(timeout=60) for r in results]
     assert sum(o["claimed"] for o in outcomes) == 12  # 6 members × (sms, cake), claimed by one run each
     assert len(sms_gateway.requests) == 6
     assert sorted(r["body"]["mobile"] for r in sms_gateway.requests) == sorted(
         m.mobile for m in many_birthdays
     )
     assert Greeting.objects.filter(channel="sms", status="sent").count() == 6
-
-
-def _forget_backend(app):
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
 
 
 def _in_threads(target, n=2):
