@@ -223,7 +223,13 @@ CELERY_BEAT_SCHEDULE = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Degrades to misses when Redis is down (laomo_portal/cache.py), and gives up
+            # quickly: a page waits at most about a second for an unreachable cache.
+            "BACKEND": "laomo_portal.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -325,6 +331,9 @@ SMS_GATEWAY_TEMPLATE = env("SMS_GATEWAY_TEMPLATE", default="")
 # Birthday greetings: a failed send is retried after 5, 10, 20, 40 minutes, then given up.
 GREETING_RETRY_BASE_SECONDS = env.int("GREETING_RETRY_BASE_SECONDS", default=300)
 GREETING_MAX_ATTEMPTS = env.int("GREETING_MAX_ATTEMPTS", default=5)
+# A greeting still 发送中 after this long belongs to a process that died: it is resent if it
+# never reached the gateway, else marked 结果未知 for a person (services.greetings).
+GREETING_STALE_AFTER_SECONDS = env.int("GREETING_STALE_AFTER_SECONDS", default=900)
 
 # `seed_demo` runs these after the registry: each app's own idempotent demo data.
 DEMO_SEEDERS = ["seed_demo_workshops", "seed_demo_volunteering", "seed_trips_demo", "seed_demo_publications"]

@@ -16,12 +16,13 @@ from .errors import DomainError
 from .forms import ClaimForm, CodePasswordForm, LoginForm, PasswordForm, ResetStartForm
 from .models import Member
 from .notifications import SmsError
-from .throttle import one_time_code_check, one_time_code_send, throttle_hit
+from .throttle import CacheUnavailable, one_time_code_check, one_time_code_send, throttle_hit
 from .tokens import activation_token
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 HOUR = 3600
 TOO_MANY = "尝试次数过多，请一小时后再试。"
+UNAVAILABLE = "验证码服务暂时不可用，请稍后再试。"
 
 
 def _login_username(value: str) -> str:
@@ -82,12 +83,20 @@ def activate(request, uidb64, token):
     return render(request, "members/me/activate.html", {"form": form, "member": user.member})
 
 
-def _throttled(request, action: str, extra: str = "") -> bool:
+def _refusal(request, action: str, extra: str = "") -> tuple[str, int] | None:
+    """(message, status) when this attempt must be refused: too many tries, or no way to count them.
+
+    Claim and reset fail closed: without the cache there is neither a throttle nor a place for
+    the one-time code, so the page says the service is unavailable before anything else.
+    """
     limit = settings.CLAIM_RATE_LIMIT
-    allowed = throttle_hit(f"{action}:ip:{client_ip(request)}", limit=limit, window=HOUR)
-    if extra:
-        allowed = throttle_hit(f"{action}:{extra}", limit=limit, window=HOUR) and allowed
-    return not allowed
+    try:
+        allowed = throttle_hit(f"{action}:ip:{client_ip(request)}", limit=limit, window=HOUR)
+        if extra:
+            allowed = throttle_hit(f"{action}:{extra}", limit=limit, window=HOUR) and allowed
+    except CacheUnavailable:
+        return UNAVAILABLE, 503
+    return None if allowed else (TOO_MANY, 429)
 
 
 @sensitive_post_parameters("id_number")
@@ -97,9 +106,10 @@ def claim(request):
     form = ClaimForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if _throttled(request, "claim", extra=request.POST.get("mobile", "")[:20]):
-            context = {"form": ClaimForm(), "error": TOO_MANY}
-            return render(request, "members/me/claim.html", context, status=429)
+        refusal = _refusal(request, "claim", extra=request.POST.get("mobile", "")[:20])
+        if refusal:
+            context = {"form": ClaimForm(), "error": refusal[0]}
+            return render(request, "members/me/claim.html", context, status=refusal[1])
         if form.is_valid():
             member = services.member_claim_match(**form.cleaned_data)
             if member is None:
@@ -108,6 +118,9 @@ def claim(request):
             else:
                 try:
                     one_time_code_send(purpose="claim", subject=str(member.pk), mobile=member.mobile)
+                except CacheUnavailable:
+                    form.add_error(None, UNAVAILABLE)
+                    status = 503
                 except SmsError:
                     form.add_error(None, "短信发送失败，请稍后再试。")
                     status = 503
@@ -147,15 +160,19 @@ def password_reset(request):
     """Step 1: a mobile; a code goes out only if it belongs to a member account (same answer either way)."""
     form = ResetStartForm(request.POST or None)
     if request.method == "POST":
-        if _throttled(request, "reset", extra=request.POST.get("mobile", "")[:20]):
-            context = {"form": ResetStartForm(), "error": TOO_MANY}
-            return render(request, "members/me/reset.html", context, status=429)
+        refusal = _refusal(request, "reset", extra=request.POST.get("mobile", "")[:20])
+        if refusal:
+            context = {"form": ResetStartForm(), "error": refusal[0]}
+            return render(request, "members/me/reset.html", context, status=refusal[1])
         if form.is_valid():
             mobile = form.cleaned_data["mobile"]
             member = Member.objects.filter(mobile=mobile, user__isnull=False, user__is_active=True).first()
             if member is not None:
                 try:
                     one_time_code_send(purpose="reset", subject=str(member.user_id), mobile=mobile)
+                except CacheUnavailable:
+                    context = {"form": ResetStartForm(), "error": UNAVAILABLE}
+                    return render(request, "members/me/reset.html", context, status=503)
                 except SmsError:
                     pass
             request.session["reset_mobile"] = mobile

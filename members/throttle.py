@@ -3,6 +3,10 @@
 ``throttle_hit`` counts attempts per key in a fixed window; the claim, password-reset and
 verification pages call it per client address. One-time codes are stored hashed, expire,
 and die after a few wrong tries or their first use.
+
+With the cache server down (``CacheUnavailable``), a throttle either lets the request
+through (``fail_open``: the public verification page, which only reads signed data) or
+raises, and no one-time code is sent that could not be checked afterwards.
 """
 
 import hashlib
@@ -12,20 +16,30 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 
+from laomo_portal.cache import CacheUnavailable
+
 from .notifications import SmsError, send_sms
 
 CODE_MAX_TRIES = 5
 
 
-def throttle_hit(key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; True while the key stays within ``limit`` attempts per ``window`` seconds."""
+def throttle_hit(key: str, *, limit: int, window: int, fail_open: bool = False) -> bool:
+    """Count one attempt; True while the key stays within ``limit`` attempts per ``window`` seconds.
+
+    Raises ``CacheUnavailable`` when the count cannot be kept, unless ``fail_open``.
+    """
     cache_key = f"throttle:{key}"
-    cache.add(cache_key, 0, timeout=window)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
+        cache.add(cache_key, 0, timeout=window)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.set(cache_key, 1, timeout=window)
+            count = 1
+    except CacheUnavailable:
+        if fail_open:
+            return True
+        raise
     return count <= limit
 
 
@@ -34,13 +48,16 @@ def _digest(code: str) -> str:
 
 
 def one_time_code_send(*, purpose: str, subject: str, mobile: str) -> None:
-    """Send a fresh 6-digit code by SMS for (purpose, subject); raises SmsError."""
+    """Send a fresh 6-digit code by SMS for (purpose, subject); raises SmsError.
+
+    Raises ``CacheUnavailable`` (and sends nothing) when the code could not be stored.
+    """
     code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(
-        f"otc:{purpose}:{subject}",
-        {"digest": _digest(code), "tries": 0},
-        timeout=settings.ACCOUNT_CODE_TTL_SECONDS,
-    )
+    key = f"otc:{purpose}:{subject}"
+    entry = {"digest": _digest(code), "tries": 0}
+    cache.set(key, entry, timeout=settings.ACCOUNT_CODE_TTL_SECONDS)
+    if cache.get(key) != entry:  # a cache that drops writes: a code we could never check
+        raise CacheUnavailable("one-time code not stored")
     minutes = settings.ACCOUNT_CODE_TTL_SECONDS // 60
     send_sms(mobile=mobile, text=f"您的验证码为{code}，{minutes}分钟内有效。如非本人操作请忽略。")
 
@@ -62,4 +79,4 @@ def one_time_code_check(*, purpose: str, subject: str, code: str) -> bool:
     return False
 
 
-__all__ = ["SmsError", "one_time_code_check", "one_time_code_send", "throttle_hit"]
+__all__ = ["CacheUnavailable", "SmsError", "one_time_code_check", "one_time_code_send", "throttle_hit"]

@@ -24,7 +24,10 @@ VERIFY_WINDOW = 600
 def verify(request, serial):
     """/verify/<serial>/?code=…: 有效 / 已撤销 / one neutral 无法验证; throttled per client."""
     if not throttle_hit(
-        f"verify:{client_ip(request)}", limit=settings.VERIFY_RATE_LIMIT, window=VERIFY_WINDOW
+        f"verify:{client_ip(request)}",
+        limit=settings.VERIFY_RATE_LIMIT,
+        window=VERIFY_WINDOW,
+        fail_open=True,  # it reads signed data only: keep it up while the cache is down
     ):
         response = render(request, "members/verify.html", {"throttled": True}, status=429)
         response["Retry-After"] = str(VERIFY_WINDOW)
