@@ -1,4 +1,4 @@
-"""Point the project's Celery app at another broker (or a dead one) for one test, then put it back.
+"""Celery in tests: point the app at another broker for one test; real worker subprocesses.
 
 The app caches more than its configuration: broker connection pools, the producer pool, the
 result backend, and, in ``app.amqp``, the queues and the router computed from the settings the
@@ -9,7 +9,10 @@ on the way in and on the way out.
 """
 
 import contextlib
+import socket
+from pathlib import Path
 
+import pytest
 from celery import _state
 
 
@@ -45,3 +48,97 @@ def celery_reconfigured(**conf):
     finally:
         celery_forget(app)
         app.conf.update(saved)
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+# Real worker processes on a throwaway Redis (fixtures, registered in tests/conftest.py).
+
+REDIS_PORT = 6390
+SLOW_WORKER = Path(__file__).parent / "portal" / "slow_worker.py"
+
+
+def wait_for(predicate, *, seconds: float, what: str):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def own_redis():
+    """A throwaway redis-server on 127.0.0.1:6390, stopped after the test."""
+    import shutil
+    import subprocess
+
+    if shutil.which("redis-server") is None:
+        pytest.skip(reason="redis-server is not installed (apt-get install redis-server)")
+    if port_open(REDIS_PORT):
+        pytest.skip(reason="port 6390 is busy")
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: port_open(REDIS_PORT), seconds=10, what="redis-server")
+        yield f"redis://127.0.0.1:{REDIS_PORT}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def broker_on_own_redis(own_redis):
+    with celery_reconfigured(broker_url=own_redis, task_always_eager=False):
+        yield own_redis
+
+
+@pytest.fixture
+def worker_process(broker_on_own_redis, tmp_path):
+    """Start slow_worker.py subprocesses against the test database and our Redis."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from members.storage import private_storage
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "laomo_portal.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": broker_on_own_redis,
+        "PRIVATE_MEDIA_ROOT": str(private_storage().location),
+        "CONN_MAX_AGE": "0",
+    }
+    workers = []
+
+    def start(*, marker=None, extra_env=None):
+        worker_env = {**env, **({"SLOW_WRITE_MARKER": str(marker)} if marker else {}), **(extra_env or {})}
+        log = open(tmp_path / f"worker-{len(workers)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, str(SLOW_WORKER)], env=worker_env, stdout=log, stderr=subprocess.STDOUT
+        )
+        workers.append((process, log))
+        return process
+
+    yield start
+    for process, log in workers:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()

@@ -30,6 +30,9 @@ class Channel:
     """The interface every greeting channel implements."""
 
     code: str = ""
+    # Hands the message to an outside system (a gateway, a mail server): once handed over it
+    # cannot be taken back, so an interrupted send is checked by a person, never repeated.
+    external: bool = True
 
     def recipient(self, member) -> str | None:
         """Where the greeting goes, or None when the member cannot be reached this way."""
@@ -74,6 +77,7 @@ class CakeChannel(Channel):
     """The member goes on the branch's cake-delivery list of the day; staff mark it delivered."""
 
     code = GreetingChannel.CAKE
+    external = False
 
     def recipient(self, member):
         return member.branch.name

@@ -14,22 +14,16 @@ from django.utils import timezone
 from members import services
 from members.models import Certificate, RenderState
 from tests import factories as f
-from tests.celery_support import celery_reconfigured
+from tests.celery_support import celery_reconfigured, port_open, wait_for
 
 DEAD_BROKER_PORT = 6390  # our own Redis port: nothing listens on it unless a test started it
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture
 def broker_down():
     """Celery sends to a Redis that is not running (CELERY_TASK_ALWAYS_EAGER off)."""
     port = DEAD_BROKER_PORT
-    if _port_open(port):  # our Redis is up for another run: use a port nobody listens on
+    if port_open(port):  # our Redis is up for another run: use a port nobody listens on
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
@@ -202,97 +196,12 @@ def test_database_error_mid_import_in_admin_answers_without_500(
 
 # A worker killed in the middle of writing a certificate (a real worker on our own Redis).
 
-REDIS_PORT = 6390
-SLOW_WORKER = __import__("pathlib").Path(__file__).with_name("slow_worker.py")
-
-
-def _wait_for(predicate, *, seconds: float, what: str):
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def own_redis():
-    """A throwaway redis-server on 127.0.0.1:6390, stopped after the test."""
-    import shutil
-    import subprocess
-
-    if shutil.which("redis-server") is None:
-        pytest.skip(reason="redis-server is not installed (apt-get install redis-server)")
-    if _port_open(REDIS_PORT):
-        pytest.skip(reason="port 6390 is busy")
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        _wait_for(lambda: _port_open(REDIS_PORT), seconds=10, what="redis-server")
-        yield f"redis://127.0.0.1:{REDIS_PORT}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture
-def broker_on_own_redis(own_redis):
-    with celery_reconfigured(broker_url=own_redis, task_always_eager=False):
-        yield own_redis
-
-
-@pytest.fixture
-def start_worker(broker_on_own_redis, tmp_path):
-    """Start slow_worker.py subprocesses against the test database and our Redis."""
-    import os
-    import subprocess
-    import sys
-
-    from django.db import connection
-
-    from members.storage import private_storage
-
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "laomo_portal.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": broker_on_own_redis,
-        "PRIVATE_MEDIA_ROOT": str(private_storage().location),
-        "CONN_MAX_AGE": "0",
-    }
-    workers = []
-
-    def start(*, marker=None):
-        worker_env = {**env, **({"SLOW_WRITE_MARKER": str(marker)} if marker else {})}
-        log = open(tmp_path / f"worker-{len(workers)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [sys.executable, str(SLOW_WORKER)], env=worker_env, stdout=log, stderr=subprocess.STDOUT
-        )
-        workers.append((process, log))
-        return process
-
-    yield start
-    for process, log in workers:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log.close()
-
 
 @pytest.mark.postgres  # the worker subprocess shares the test database; SQLite's is in memory
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_write_leaves_one_complete_certificate(
-    start_worker, honoured_member, staff_user, tmp_path
+    worker_process, honoured_member, staff_user, tmp_path
 ):
     import signal
     import subprocess
@@ -300,13 +209,13 @@ def test_worker_killed_mid_write_leaves_one_complete_certificate(
     from members.storage import private_storage
 
     marker = tmp_path / "half-written"
-    first = start_worker(marker=marker)
+    first = worker_process(marker=marker)
     certificate = services.certificate_issue(member=honoured_member, actor=staff_user, purpose="疗休养")
     assert certificate.queued is True
     name = f"certificates/{certificate.year}/{certificate.serial}.pdf"
     storage = private_storage()
 
-    _wait_for(marker.exists, seconds=120, what="the worker to write half the PDF")
+    wait_for(marker.exists, seconds=120, what="the worker to write half the PDF")
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     certificate.refresh_from_db()
@@ -314,13 +223,13 @@ def test_worker_killed_mid_write_leaves_one_complete_certificate(
     assert storage.exists(name)  # what the dead worker left: half a PDF, not pointed at
     assert storage.size(name) > 0
 
-    start_worker()  # a fresh worker picks the unacknowledged message up again
+    worker_process()  # a fresh worker picks the unacknowledged message up again
 
     def ready():
         certificate.refresh_from_db()
         return certificate.render_state == RenderState.READY
 
-    _wait_for(ready, seconds=120, what="the redelivered render")
+    wait_for(ready, seconds=120, what="the redelivered render")
     assert Certificate.objects.filter(member=honoured_member).count() == 1
     assert certificate.pdf.name == name
     assert storage.listdir(f"certificates/{certificate.year}")[1] == [f"{certificate.serial}.pdf"]

@@ -16,6 +16,11 @@ class Gateway:
         self.requests: list[dict] = []
         self.mode = "ok"  # "ok" | "refuse" | "http500"
         self.lock = threading.Lock()
+        # Hold the answer to request number ``hold`` (1-based) until ``release`` is set: the
+        # gateway has the message, the sender is still waiting (and can be killed meanwhile).
+        self.hold: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
 
     def texts(self):
         with self.lock:
@@ -31,6 +36,10 @@ def _handler(gateway):
                 gateway.requests.append({"body": body, "signature": self.headers.get("X-Signature")})
                 n = len(gateway.requests)
                 mode = gateway.mode
+                hold = gateway.hold == n
+            if hold:
+                gateway.held.set()
+                gateway.release.wait(timeout=120)
             if mode == "http500":
                 self.send_response(500)
                 self.end_headers()
@@ -44,7 +53,10 @@ def _handler(gateway):
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.wfile.write(payload)
+            except OSError:  # the sender is gone (a killed worker)
+                pass
 
         def log_message(self, *args):
             pass
@@ -65,6 +77,7 @@ def sms_gateway(settings):
     settings.SMS_GATEWAY_TEMPLATE = "SMS_BIRTHDAY_001"
     settings.SMS_GATEWAY_TIMEOUT = 2.0
     yield gateway
+    gateway.release.set()
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)

@@ -220,3 +220,90 @@ def test_template_edit_with_unknown_placeholder_is_refused_in_the_admin(client, 
     assert response.status_code == 200 and "无法识别的占位符" in response.content.decode()
     template.refresh_from_db()
     assert "{mobile}" not in template.body
+
+
+# Greetings interrupted by a process that died (a killed worker): resent or checked by a person.
+
+
+def _interrupted(member, *, dispatched: bool, minutes_ago: int = 30) -> Greeting:
+    """What a worker killed in the middle of a send leaves: a row stuck in 发送中."""
+    since = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    return Greeting.objects.create(
+        member=member, year=DAY.year, channel="sms", calendar="solar", birthday=DAY,
+        status=Greeting.Status.SENDING, attempts=1, sending_since=since,
+        dispatched_at=since if dispatched else None,
+    )  # fmt: skip
+
+
+def test_interrupted_greeting_that_never_reached_the_gateway_is_sent_once(sms_gateway, birthday_people):
+    from wellbeing.services.greetings import greetings_recover_interrupted
+
+    greeting = _interrupted(birthday_people[0], dispatched=False)
+    assert greetings_recover_interrupted() == 1
+    assert greetings_recover_interrupted() == 0
+    greeting.refresh_from_db()
+    assert (greeting.status, greeting.attempts) == ("sent", 2) and greeting.dispatched_at is not None
+    assert [r["body"]["mobile"] for r in sms_gateway.requests] == [birthday_people[0].mobile]
+
+
+def test_interrupted_greeting_that_reached_the_gateway_is_never_resent(sms_gateway, birthday_people):
+    from wellbeing.services.greetings import greetings_recover_interrupted
+
+    greeting = _interrupted(birthday_people[0], dispatched=True)
+    assert greetings_recover_interrupted() == 1
+    greeting.refresh_from_db()
+    assert greeting.status == Greeting.Status.UNKNOWN and "核实" in greeting.last_error
+    assert sms_gateway.requests == []
+    # The day's job, run again (a redelivered task), does not send it either.
+    birthday_greetings_send(day=DAY)
+    assert [r["body"]["mobile"] for r in sms_gateway.requests] == [birthday_people[1].mobile]
+    assert Greeting.objects.get(pk=greeting.pk).status == Greeting.Status.UNKNOWN
+
+
+def test_greeting_still_within_its_send_window_is_left_alone(sms_gateway, birthday_people, settings):
+    from wellbeing.services.greetings import greetings_recover_interrupted
+
+    settings.GREETING_STALE_AFTER_SECONDS = 900
+    greeting = _interrupted(birthday_people[0], dispatched=True, minutes_ago=5)  # a live worker's send
+    assert greetings_recover_interrupted() == 0
+    assert Greeting.objects.get(pk=greeting.pk).status == Greeting.Status.SENDING
+
+
+def test_the_retry_task_recovers_interrupted_greetings(sms_gateway, birthday_people):
+    from wellbeing.tasks import greetings_retry_task
+
+    _interrupted(birthday_people[0], dispatched=False)
+    _interrupted(birthday_people[1], dispatched=True)
+    assert greetings_retry_task.delay().get() == 2
+    assert dict(Greeting.objects.values_list("member__name", "status")) == {
+        "西湖寿星": "sent", "滨江寿星": "unknown",
+    }  # fmt: skip
+
+
+def test_staff_resolve_unknown_greetings_in_the_admin(client, staff_user, birthday_people):
+    from django.urls import reverse
+
+    unknown = _interrupted(birthday_people[0], dispatched=True)
+    Greeting.objects.filter(pk=unknown.pk).update(status=Greeting.Status.UNKNOWN)
+    other = _interrupted(birthday_people[1], dispatched=True, minutes_ago=1)
+    client.force_login(staff_user)
+    url = reverse("admin:wellbeing_greeting_changelist")
+    data = {"action": "mark_unknown_received", "_selected_action": [unknown.pk, other.pk]}
+    response = client.post(url, data, follow=True)
+    text = response.content.decode()
+    assert "已核实1条祝福" in text and "1条不是“结果未知”的祝福" in text
+    unknown.refresh_from_db()
+    assert unknown.status == Greeting.Status.SENT and unknown.sent_at == unknown.dispatched_at
+    assert unknown.history.first().history_user == staff_user
+    assert Greeting.objects.get(pk=other.pk).status == Greeting.Status.SENDING
+
+
+def test_officer_cannot_resolve_another_branchs_greeting(client, xihu_officer, birthday_people):
+    from django.urls import reverse
+
+    binjiang_greeting = _interrupted(birthday_people[1], dispatched=True)
+    Greeting.objects.filter(pk=binjiang_greeting.pk).update(status=Greeting.Status.UNKNOWN)
+    client.force_login(xihu_officer)
+    data = {"action": "mark_unknown_not_received", "_selected_action": [binjiang_greeting.pk]}
+    client.post(reverse("admin:wellbeing_greeting_changelist"), data)
+    assert Greeting.objects.get(pk=binjiang_greeting.pk).status == Greeting.Status.UNKNOWN

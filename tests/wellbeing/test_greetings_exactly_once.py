@@ -95,3 +95,51 @@ def test_two_connections_claiming_one_greeting_only_one_wins(xihu):
     )
     assert len([c for c in claims if c is not None]) == 1
     assert Greeting.objects.count() == 1
+
+
+@pytest.mark.postgres  # the worker subprocess shares the test database; SQLite's is in memory
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_greeting_run_greets_nobody_twice(sms_gateway, many_birthdays, worker_process):
+    """SIGKILL while the gateway holds the third SMS; a fresh worker takes the redelivered run.
+
+    The interrupted greeting reached the gateway, so it is not sent again: it becomes 结果未知
+    for a person to check. Everybody after it is greeted once, and nothing is left 发送中.
+    """
+    import signal
+
+    from django.conf import settings as django_settings
+
+    from tests.celery_support import wait_for
+    from wellbeing.tasks import birthday_greetings_task
+
+    worker_env = {
+        "SMS_BACKEND": django_settings.SMS_BACKEND,
+        "SMS_GATEWAY_URL": django_settings.SMS_GATEWAY_URL,
+        "SMS_GATEWAY_KEY": django_settings.SMS_GATEWAY_KEY,
+        "SMS_GATEWAY_TEMPLATE": django_settings.SMS_GATEWAY_TEMPLATE,
+        "SMS_GATEWAY_TIMEOUT": "60",  # the held request keeps the first worker waiting
+        "GREETING_STALE_AFTER_SECONDS": "2",
+    }
+    sms_gateway.hold = 3
+    first = worker_process(extra_env=worker_env)
+    birthday_greetings_task.delay(DAY.isoformat())
+    assert sms_gateway.held.wait(timeout=120), "the worker never reached the third SMS"
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    held_mobile = sms_gateway.requests[2]["body"]["mobile"]
+    assert Greeting.objects.get(member__mobile=held_mobile, channel="sms").status == Greeting.Status.SENDING
+
+    worker_process(extra_env=worker_env)  # takes the unacknowledged run again
+
+    def settled():
+        greetings = Greeting.objects.all()
+        return greetings.count() == 12 and not greetings.filter(status=Greeting.Status.SENDING).exists()
+
+    wait_for(settled, seconds=120, what="the redelivered greetings run")
+    mobiles = [r["body"]["mobile"] for r in sms_gateway.requests]
+    assert sorted(mobiles) == sorted(m.mobile for m in many_birthdays)  # each mobile exactly once
+    sms = dict(Greeting.objects.filter(channel="sms").values_list("member__mobile", "status"))
+    assert sms.pop(held_mobile) == Greeting.Status.UNKNOWN
+    assert set(sms.values()) == {Greeting.Status.SENT}
+    assert Greeting.objects.filter(channel="cake", status=Greeting.Status.LISTED).count() == 6

@@ -26,7 +26,7 @@ from ..models import (
     GreetingTemplate,
 )
 from ..models.greetings import GreetingChannel
-from ..services.greetings import birthday_preference_set, greeting_cake_delivered
+from ..services.greetings import birthday_preference_set, greeting_cake_delivered, greeting_unknown_resolve
 
 # ---------------------------------------------------------------------------- greeting settings
 
@@ -145,7 +145,7 @@ class GreetingAdmin(ScopedModelAdmin):
     search_fields = ["member__name"]
     date_hierarchy = "birthday"
     list_select_related = ["member"]
-    actions = ["mark_cake_delivered"]
+    actions = ["mark_cake_delivered", "mark_unknown_received", "mark_unknown_not_received"]
     readonly_fields = [f.name for f in Greeting._meta.fields]
     change_list_template = "wellbeing/admin/greeting_change_list.html"
 
@@ -167,6 +167,26 @@ class GreetingAdmin(ScopedModelAdmin):
         self.message_user(request, f"已标记{done}份生日蛋糕送达。")
         if refused:
             self.message_user(request, f"{refused}条不是待配送的生日蛋糕，未作改动。", level=messages.WARNING)
+
+    def _resolve_unknown(self, request, queryset, *, received: bool):
+        done, refused = 0, 0
+        for greeting in queryset:
+            try:
+                greeting_unknown_resolve(greeting=greeting, actor=request.user, received=received)
+                done += 1
+            except DomainError:
+                refused += 1
+        self.message_user(request, f"已核实{done}条祝福。")
+        if refused:
+            self.message_user(request, f"{refused}条不是“结果未知”的祝福，未作改动。", level=messages.WARNING)
+
+    @admin.action(description="核实结果未知的祝福：本人已收到", permissions=["change"])
+    def mark_unknown_received(self, request, queryset):
+        self._resolve_unknown(request, queryset, received=True)
+
+    @admin.action(description="核实结果未知的祝福：本人未收到", permissions=["change"])
+    def mark_unknown_not_received(self, request, queryset):
+        self._resolve_unknown(request, queryset, received=False)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -190,9 +190,13 @@ class Greeting(models.Model):
         SKIPPED = "skipped", "未发送（无联系方式）"
         LISTED = "listed", "已列入配送名单"
         DELIVERED = "delivered", "蛋糕已送达"
+        UNKNOWN = "unknown", "结果未知（待核实）"
 
     TRANSITIONS = {
-        Status.SENDING: {Status.SENT, Status.FAILED, Status.GAVE_UP, Status.SKIPPED, Status.LISTED},
+        Status.SENDING: {Status.SENT, Status.FAILED, Status.GAVE_UP, Status.SKIPPED, Status.LISTED}
+        | {Status.UNKNOWN},
+        # A send cut off after the gateway had the message: a person checks, never an automatic resend.
+        Status.UNKNOWN: {Status.SENT, Status.GAVE_UP},
         Status.FAILED: {Status.SENDING, Status.GAVE_UP},
         Status.LISTED: {Status.DELIVERED},
         Status.SENT: set(),
@@ -215,6 +219,15 @@ class Greeting(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     last_error = models.CharField("最近错误", max_length=500, blank=True)
     next_attempt_at = models.DateTimeField("下次重试时间", null=True, blank=True)
+    sending_since = models.DateTimeField(
+        "本次发送开始",
+        null=True,
+        blank=True,
+        help_text="认领本次发送的时间；长时间停在“发送中”说明进程中断。",
+    )
+    dispatched_at = models.DateTimeField(
+        "提交网关时间", null=True, blank=True, help_text="本次发送交给短信网关或邮件服务器的时间。"
+    )
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
     delivered_by = models.CharField("配送人", max_length=50, blank=True)

@@ -42,6 +42,7 @@ class GreetingRun:
     members: int = 0
     claimed: int = 0
     already_done: int = 0
+    recovered: int = 0  # interrupted greetings of earlier runs, resent or marked 结果未知
     by_status: dict = field(default_factory=dict)
 
     def count(self, status):
@@ -81,6 +82,7 @@ def greeting_claim(*, member, year: int, channel: str, calendar: str, day: datet
                 "birthday": day,
                 "status": Greeting.Status.SENDING,
                 "attempts": 1,
+                "sending_since": timezone.now(),
             },
         )
     return greeting if created else None
@@ -99,6 +101,11 @@ def greeting_deliver(*, greeting: Greeting, member, now=None) -> Greeting:
         greeting.status = Greeting.Status.SKIPPED
         greeting.last_error = "无此渠道的联系方式"
     else:
+        if channel.external:
+            # Committed before the gateway is called: if this process dies now, recovery knows
+            # the message may have gone out and asks a person instead of sending it twice.
+            greeting.dispatched_at = timezone.now()
+            Greeting.objects.filter(pk=greeting.pk).update(dispatched_at=greeting.dispatched_at)
         try:
             delivery = channel.deliver(member=member, recipient=recipient, subject=subject, text=text)
         except DeliveryError as exc:
@@ -150,6 +157,7 @@ def birthday_greetings_send(*, day: datetime.date, now=None) -> GreetingRun:
                     continue
                 run.claimed += 1
                 run.count(greeting_deliver(greeting=greeting, member=member, now=now).status)
+    run.recovered = greetings_recover_interrupted(now=now)
     logger.info("birthday greetings %s: %s", day, run)
     return run
 
@@ -161,7 +169,12 @@ def greetings_retry_due(*, now=None) -> int:
     for pk in list(Greeting.objects.retry_due(now).values_list("pk", flat=True)[:500]):
         claimed = Greeting.objects.filter(
             pk=pk, status=Greeting.Status.FAILED, next_attempt_at__lte=now
-        ).update(status=Greeting.Status.SENDING, attempts=F("attempts") + 1)
+        ).update(
+            status=Greeting.Status.SENDING,
+            attempts=F("attempts") + 1,
+            sending_since=timezone.now(),
+            dispatched_at=None,
+        )
         if not claimed:
             continue  # another worker took it
         greeting = Greeting.objects.select_related("member__branch", "member__user").get(pk=pk)
@@ -170,7 +183,43 @@ def greetings_retry_due(*, now=None) -> int:
         )
         greeting_deliver(greeting=greeting, member=member, now=now)
         retried += 1
-    return retried
+    return retried + greetings_recover_interrupted(now=now)
+
+
+INTERRUPTED = "发送过程中断，网关可能已收到该短信或邮件；请向本人或网关核实后标记为已发送或已放弃。"
+
+
+def greetings_recover_interrupted(*, now=None) -> int:
+    """Greetings left in 发送中 by a process that died (a killed worker, a lost machine).
+
+    A row still 发送中 after ``GREETING_STALE_AFTER_SECONDS`` belongs to no live process. If it
+    never reached the gateway (no ``dispatched_at``) it is sent now, claimed by one process
+    through a conditional update. If it had reached the gateway, the message may have gone out:
+    it becomes 结果未知 for a person to check, because sending again could greet twice.
+    Returns the number of greetings sent or marked.
+    """
+    now = now or timezone.now()
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.GREETING_STALE_AFTER_SECONDS)
+    stale = Greeting.objects.filter(status=Greeting.Status.SENDING, sending_since__lt=cutoff)
+    marked = stale.filter(dispatched_at__isnull=False).update(
+        status=Greeting.Status.UNKNOWN, last_error=INTERRUPTED
+    )
+    if marked:
+        logger.warning("%s interrupted greetings marked unknown", marked)
+    resent = 0
+    for pk in list(stale.filter(dispatched_at__isnull=True).values_list("pk", flat=True)[:500]):
+        claimed = Greeting.objects.filter(
+            pk=pk, status=Greeting.Status.SENDING, sending_since__lt=cutoff, dispatched_at__isnull=True
+        ).update(sending_since=timezone.now(), attempts=F("attempts") + 1)
+        if not claimed:
+            continue  # another process took it
+        greeting = Greeting.objects.get(pk=pk)
+        member = (
+            Member.objects.with_highest_honor().select_related("branch", "user").get(pk=greeting.member_id)
+        )
+        greeting_deliver(greeting=greeting, member=member, now=now)
+        resent += 1
+    return marked + resent
 
 
 def greeting_cake_delivered(*, greeting: Greeting, actor, delivered_by: str = "") -> Greeting:
@@ -184,6 +233,24 @@ def greeting_cake_delivered(*, greeting: Greeting, actor, delivered_by: str = ""
         greeting.delivered_by = delivered_by or (
             actor.get_full_name() or actor.get_username() if actor else ""
         )
+        greeting._history_user = actor
+        greeting.save()
+    return greeting
+
+
+def greeting_unknown_resolve(*, greeting: Greeting, actor, received: bool) -> Greeting:
+    """A person has checked an interrupted greeting: the member got it (已发送) or not (已放弃)."""
+    with transaction.atomic():
+        greeting = Greeting.objects.select_for_update().get(pk=greeting.pk)
+        if greeting.status != Greeting.Status.UNKNOWN:
+            raise DomainError("只有“结果未知”的祝福才需要核实。", code="not_unknown")
+        if received:
+            greeting.status = Greeting.Status.SENT
+            greeting.sent_at = greeting.dispatched_at
+            greeting.last_error = ""
+        else:
+            greeting.status = Greeting.Status.GAVE_UP
+            greeting.last_error = "经核实未收到"
         greeting._history_user = actor
         greeting.save()
     return greeting
