@@ -1,8 +1,12 @@
 """Backup and restore of the database and media as one .tar file.
 
 PostgreSQL: ``pg_dump --format=custom`` / ``pg_restore --clean``; SQLite: the sqlite3
-backup API. Media: a gzip tarball of MEDIA_ROOT. A ``manifest.json`` records the row
-counts of the portal's tables so that a restore can be checked against them.
+backup API. Files: one gzip tarball per file area kept on local disk: MEDIA_ROOT, and the
+private and branch-files storages (certificates, scans, visit photos) when they are local
+directories; a storage in a bucket is backed up by the bucket's own versioning. The private
+areas hold personal data, so the backup file is written readable by its owner only. A
+``manifest.json`` records the row counts of the portal's tables so that a restore can be
+checked against them.
 """
 
 import datetime
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 
 PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
@@ -60,6 +65,21 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(f"{command[0]} 失败：{result.stderr.strip()[:2000]}")
 
 
+def file_areas() -> dict[str, Path]:
+    """Local directories to back up, by name; an area inside another one is not repeated."""
+    areas = {"media": Path(settings.MEDIA_ROOT)}
+    for alias in ("private", "branch_files"):
+        storage = storages[alias]
+        if isinstance(storage, FileSystemStorage):
+            areas[alias] = Path(storage.location)
+    resolved = {name: path.resolve() for name, path in areas.items()}
+    return {
+        name: path
+        for name, path in areas.items()
+        if not any(other != name and resolved[name].is_relative_to(p) for other, p in resolved.items())
+    }
+
+
 def backup_create(*, output: Path) -> Path:
     """Write database + media + manifest into ``output`` (a .tar file); returns its path."""
     db = settings.DATABASES["default"]
@@ -82,20 +102,23 @@ def backup_create(*, output: Path) -> Path:
             target.close()
         else:
             raise BackupError(f"不支持的数据库：{connection.vendor}")
-        media = tmp / "media.tar.gz"
-        with tarfile.open(media, "w:gz") as archive:
-            media_root = Path(settings.MEDIA_ROOT)
-            if media_root.exists():
-                archive.add(media_root, arcname="media")
+        file_archives = []
+        for name, root in file_areas().items():
+            file_archives.append(f"{name}.tar.gz")
+            with tarfile.open(tmp / file_archives[-1], "w:gz") as archive:
+                if root.exists():
+                    archive.add(root, arcname=name)
         manifest = {
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
             "vendor": connection.vendor,
             "database_file": dump.name,
+            "file_areas": file_archives,
             "counts": table_counts(),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
-        with tarfile.open(output, "w") as archive:
-            for name in ("manifest.json", dump.name, media.name):
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # personal data inside
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
+            for name in ("manifest.json", dump.name, *file_archives):
                 archive.add(tmp / name, arcname=name)
     return output
 
@@ -132,11 +155,16 @@ def backup_restore(*, source: Path) -> dict:
                 raise BackupError("这是 PostgreSQL 备份，不能恢复到 SQLite。")
             connection.close()
             shutil.copyfile(dump, db["NAME"])
-        with tarfile.open(tmp / "media.tar.gz", "r:gz") as media:
-            media_root = Path(settings.MEDIA_ROOT)
-            media_root.mkdir(parents=True, exist_ok=True)
-            members = list(_safe_members(media, "media"))
-            for member in members:
-                member.name = member.name.removeprefix("media").lstrip("/") or "."
-            media.extractall(media_root, members=members, filter="data")
+        areas = file_areas()
+        for archive_name in manifest.get("file_areas", ["media.tar.gz"]):
+            name = archive_name.removesuffix(".tar.gz")
+            root = areas.get(name)
+            if root is None:
+                raise BackupError(f"备份中的“{name}”文件在本机不是本地目录，请另行恢复到对应的存储。")
+            with tarfile.open(tmp / archive_name, "r:gz") as files:
+                root.mkdir(parents=True, exist_ok=True)
+                members = list(_safe_members(files, name))
+                for member in members:
+                    member.name = member.name.removeprefix(name).lstrip("/") or "."
+                files.extractall(root, members=members, filter="data")
     return manifest

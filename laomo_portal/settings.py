@@ -149,6 +149,11 @@ STORAGES = {
         "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="members.storage.PrivateFileSystemStorage"),
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
+    # Branch-owned photos and attachments: served only through the scoped /files/ view.
+    "branch_files": {
+        "BACKEND": env("BRANCH_FILES_STORAGE_BACKEND", default="members.storage.BranchFileSystemStorage"),
+        "OPTIONS": {"location": str(Path(str(PRIVATE_MEDIA_ROOT)) / "branch")},
+    },
 }
 # Imports with more data rows than this are validated and written by a Celery worker.
 MEMBER_IMPORT_ASYNC_ROWS = env.int("MEMBER_IMPORT_ASYNC_ROWS", default=5000)

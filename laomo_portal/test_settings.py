@@ -1,5 +1,6 @@
 """Test settings: the environment's database and broker, a fast hasher, no HTTPS redirect."""
 
+import os
 import tempfile
 
 from .settings import *  # noqa: F403
@@ -13,11 +14,17 @@ CSRF_COOKIE_SECURE = False
 # Eager unless a test starts a real worker (marker celery_worker) and asks otherwise.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# A fresh private directory per test run, unless a test's subprocess is handed one.
+_PRIVATE = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="laomo-private-test-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {
         "BACKEND": "members.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": tempfile.mkdtemp(prefix="laomo-private-test-")},
+        "OPTIONS": {"location": _PRIVATE},
+    },
+    "branch_files": {
+        "BACKEND": "members.storage.BranchFileSystemStorage",
+        "OPTIONS": {"location": os.path.join(_PRIVATE, "branch")},
     },
 }

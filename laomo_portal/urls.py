@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from members.files import branch_file
+
 from .views import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("files/<path:name>", branch_file, name="branch_file"),
     path("api/", include("laomo_portal.api")),
     path("", include("members.urls")),
     path("", include("workshops.urls")),

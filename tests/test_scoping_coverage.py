@@ -86,3 +86,26 @@ def test_every_portal_model_with_a_branch_fk_is_branch_owned():
             if field.is_relation and field.many_to_one and field.related_model is not None:
                 if field.related_model._meta.label in ("members.Branch", "members.Member"):
                     assert is_branch_owned(model), f"{model._meta.label}.{field.name} without branch_path"
+
+
+# Published on the public site by design: newsletter covers and photos, exhibition works.
+PUBLIC_BY_DESIGN = {
+    "publications.NewsletterIssue.cover",
+    "publications.ArticlePhoto.image",
+    "publications.Work.image",
+}
+
+
+@pytest.mark.parametrize("model", branch_owned_models(), ids=lambda m: m._meta.label)
+def test_files_of_branch_owned_models_are_never_in_public_media(model):
+    """A branch's files go to the private storage (logged downloads) or the branch-files storage
+    (served by /files/ through visible_to); MEDIA_ROOT would serve them to anybody with the URL."""
+    from django.db.models import FileField
+
+    from members.storage import BranchFileSystemStorage, PrivateFileSystemStorage
+
+    for field in model._meta.concrete_fields:
+        if isinstance(field, FileField) and f"{model._meta.label}.{field.name}" not in PUBLIC_BY_DESIGN:
+            assert isinstance(field.storage, BranchFileSystemStorage | PrivateFileSystemStorage), (
+                f"{model._meta.label}.{field.name} is stored in public media"
+            )

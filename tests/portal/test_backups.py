@@ -39,18 +39,34 @@ def count_sqlite(path, table):
 def test_sqlite_backup_restores_into_a_fresh_database(tmp_path):
     source, target = tmp_path / "source.sqlite3", tmp_path / "target.sqlite3"
     media, restored_media = tmp_path / "media", tmp_path / "restored-media"
-    (media / "scans").mkdir(parents=True)
-    (media / "scans" / "form.pdf").write_bytes(b"%PDF-1.4 scan")
-    env = {"DATABASE_URL": f"sqlite:///{source}", "MEDIA_ROOT": str(media)}
+    private, restored_private = tmp_path / "private", tmp_path / "restored-private"
+    (media / "covers").mkdir(parents=True)
+    (media / "covers" / "cover.png").write_bytes(b"\x89PNG cover")
+    (private / "scans").mkdir(parents=True)
+    (private / "scans" / "form.pdf").write_bytes(b"%PDF-1.4 scan")  # irreplaceable: a scanned paper
+    (private / "branch" / "wellbeing").mkdir(parents=True)
+    (private / "branch" / "wellbeing" / "visit.png").write_bytes(b"\x89PNG visit")
+    env = {
+        "DATABASE_URL": f"sqlite:///{source}",
+        "MEDIA_ROOT": str(media),
+        "PRIVATE_MEDIA_ROOT": str(private),
+    }
     manage("migrate", "--noinput", env=env)
     manage("seed_demo", "--members", "40", env=env)
     manage("backup", "--output", str(tmp_path / "b.tar"), env=env)
-    restore_env = {"DATABASE_URL": f"sqlite:///{target}", "MEDIA_ROOT": str(restored_media)}
+    assert (tmp_path / "b.tar").stat().st_mode & 0o777 == 0o600  # it holds personal data
+    restore_env = {
+        "DATABASE_URL": f"sqlite:///{target}",
+        "MEDIA_ROOT": str(restored_media),
+        "PRIVATE_MEDIA_ROOT": str(restored_private),
+    }
     output = manage("restore", str(tmp_path / "b.tar"), env=restore_env)
     assert "恢复完成" in output
     for table in ("members_member", "members_honor", "members_branch", "auth_user"):
         assert count_sqlite(target, table) == count_sqlite(source, table) > 0
-    assert (restored_media / "scans" / "form.pdf").read_bytes() == b"%PDF-1.4 scan"
+    assert (restored_media / "covers" / "cover.png").read_bytes() == b"\x89PNG cover"
+    assert (restored_private / "scans" / "form.pdf").read_bytes() == b"%PDF-1.4 scan"
+    assert (restored_private / "branch" / "wellbeing" / "visit.png").read_bytes() == b"\x89PNG visit"
 
 
 @pytest.mark.postgres

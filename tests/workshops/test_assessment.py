@@ -272,6 +272,16 @@ def test_own_branch_officer_downloads_attachment_and_page_links_to_the_scoped_vi
     assert attachment.file.url not in body
 
 
+def test_attachment_file_url_is_the_scoped_files_view(client, xihu_officer, binjiang_officer, attachment):
+    url = attachment.file.url
+    assert url == reverse("branch_file", args=[attachment.file.name])
+    client.force_login(binjiang_officer)
+    assert client.get(url).status_code == 404
+    client.force_login(xihu_officer)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
 def test_attachment_with_a_faked_type_is_refused(client, staff_user, standard, xihu):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

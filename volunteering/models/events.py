@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from members.models import Member
+from members.storage import branch_file_storage
 from members.uploads import validate_image
 
 from ..querysets import (
@@ -149,7 +150,12 @@ class EventPhoto(models.Model):
     event = models.ForeignKey(
         ServiceEvent, verbose_name="服务活动", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField("照片", upload_to=event_photo_path, validators=[validate_image])
+    image = models.ImageField(
+        "照片",
+        upload_to=event_photo_path,
+        validators=[validate_image],
+        storage=branch_file_storage,
+    )
     caption = models.CharField("说明", max_length=200, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 

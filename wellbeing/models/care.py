@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
 from members.querysets import ScopedQuerySet
+from members.storage import branch_file_storage
 from members.uploads import validate_image
 
 from ..querysets import (
@@ -216,7 +217,12 @@ class CondolenceVisitPhoto(models.Model):
     visit = models.ForeignKey(
         CondolenceVisit, verbose_name="走访慰问", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField("照片", upload_to="wellbeing/visits/%Y/%m/", validators=[validate_image])
+    image = models.ImageField(
+        "照片",
+        upload_to="wellbeing/visits/%Y/%m/",
+        validators=[validate_image],
+        storage=branch_file_storage,
+    )
     caption = models.CharField("说明", max_length=100, blank=True)
 
     history = HistoricalRecords()

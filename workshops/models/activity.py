@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from members.storage import branch_file_storage
 from members.uploads import validate_image
 
 from ..querysets import ActivityQuerySet, SubsidyQuerySet, WorkshopScopedQuerySet
@@ -123,7 +124,12 @@ class ActivityPhoto(models.Model):
     activity = models.ForeignKey(
         WorkshopActivity, verbose_name="活动", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField("照片", upload_to=activity_photo_upload_to, validators=[validate_image])
+    image = models.ImageField(
+        "照片",
+        upload_to=activity_photo_upload_to,
+        validators=[validate_image],
+        storage=branch_file_storage,
+    )
     caption = models.CharField("说明", max_length=100, blank=True)
 
     history = HistoricalRecords()

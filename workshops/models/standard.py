@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from members.storage import branch_file_storage
 from members.uploads import validate_upload
 
 from ..querysets import AssessmentQuerySet, WorkshopScopedQuerySet
@@ -214,7 +215,12 @@ class AssessmentAttachment(models.Model):
         Assessment, verbose_name="评估", on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField("名称", max_length=100)
-    file = models.FileField("文件", upload_to=attachment_upload_to, validators=[validate_upload])
+    file = models.FileField(
+        "文件",
+        upload_to=attachment_upload_to,
+        validators=[validate_upload],
+        storage=branch_file_storage,
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from members.storage import branch_file_storage
 from members.uploads import validate_image
 
 from ..querysets import WorkshopQuerySet, WorkshopScopedQuerySet
@@ -233,7 +234,12 @@ class WorkshopPhoto(models.Model):
     workshop = models.ForeignKey(
         Workshop, verbose_name="劳模工匠之家", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField("照片", upload_to=photo_upload_to, validators=[validate_image])
+    image = models.ImageField(
+        "照片",
+        upload_to=photo_upload_to,
+        validators=[validate_image],
+        storage=branch_file_storage,
+    )
     caption = models.CharField("说明", max_length=100, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
