@@ -37,3 +37,27 @@ class BranchFileSystemStorage(FileSystemStorage):
 def branch_file_storage():
     """The storage for branch-owned photos and attachments (see ``members.files``)."""
     return storages["branch_files"]
+
+
+def files_move_to_branch_storage(model, field_name: str) -> int:
+    """Move a field's existing files from MEDIA_ROOT into the branch-files storage (migrations).
+
+    Used by the migrations that moved photos and attachments out of public media; files
+    already moved or missing are left alone, so running it again does nothing.
+    """
+    from django.core.files.storage import default_storage
+
+    target = branch_file_storage()
+    moved = 0
+    names = model._base_manager.exclude(**{field_name: ""}).values_list(field_name, flat=True)
+    for name in names.iterator():
+        if target.exists(name) or not default_storage.exists(name):
+            continue
+        with default_storage.open(name, "rb") as source:
+            saved = target.save(name, source)
+        if saved != name:  # the storage renamed it: keep the database's name valid
+            target.delete(saved)
+            continue
+        default_storage.delete(name)
+        moved += 1
+    return moved

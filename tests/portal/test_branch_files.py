@@ -84,3 +84,20 @@ def test_visit_admin_links_photos_through_the_scoped_view(client, xihu_officer, 
     body = client.get(reverse("admin:wellbeing_condolencevisit_change", args=[visit.pk])).content.decode()
     assert visit_photos["xihu"].image.url in body
     assert settings.MEDIA_URL + "wellbeing/" not in body
+
+
+def test_files_left_in_public_media_by_older_versions_are_moved(settings, tmp_path, visit_photos):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from members.storage import branch_file_storage, files_move_to_branch_storage
+    from wellbeing.models import CondolenceVisitPhoto
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    old_name = default_storage.save("wellbeing/visits/2025/01/old-bedside.png", ContentFile(f.png_bytes()))
+    CondolenceVisitPhoto.objects.filter(pk=visit_photos["xihu"].pk).update(image=old_name)
+
+    assert files_move_to_branch_storage(CondolenceVisitPhoto, "image") == 1
+    assert not default_storage.exists(old_name)
+    assert branch_file_storage().open(old_name).read() == f.png_bytes()
+    assert files_move_to_branch_storage(CondolenceVisitPhoto, "image") == 0  # already moved

@@ -6,6 +6,12 @@ import volunteering.models.events
 from django.db import migrations, models
 
 
+def move_files(apps, schema_editor):
+    """Existing files follow their field out of public media (see members.storage)."""
+    for app_label, model_name, field_name in [('volunteering', 'EventPhoto', 'image')]:
+        members.storage.files_move_to_branch_storage(apps.get_model(app_label, model_name), field_name)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -18,4 +24,5 @@ class Migration(migrations.Migration):
             name='image',
             field=models.ImageField(storage=members.storage.branch_file_storage, upload_to=volunteering.models.events.event_photo_path, validators=[members.uploads.validate_image], verbose_name='照片'),
         ),
+        migrations.RunPython(move_files, migrations.RunPython.noop),
     ]

@@ -6,6 +6,12 @@ import workshops.models.workshop
 from django.db import migrations, models
 
 
+def move_files(apps, schema_editor):
+    """Existing files follow their field out of public media (see members.storage)."""
+    for app_label, model_name, field_name in [('workshops', 'WorkshopPhoto', 'image'), ('workshops', 'ActivityPhoto', 'image'), ('workshops', 'AssessmentAttachment', 'file')]:
+        members.storage.files_move_to_branch_storage(apps.get_model(app_label, model_name), field_name)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,4 +34,5 @@ class Migration(migrations.Migration):
             name='image',
             field=models.ImageField(storage=members.storage.branch_file_storage, upload_to=workshops.models.workshop.photo_upload_to, validators=[members.uploads.validate_image], verbose_name='照片'),
         ),
+        migrations.RunPython(move_files, migrations.RunPython.noop),
     ]
