@@ -56,6 +56,20 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def dead_port() -> int:
+    """A local port nobody listens on: connecting is refused, as with a stopped Redis."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down():
+    """Celery sends to a Redis that is not running (CELERY_TASK_ALWAYS_EAGER off)."""
+    with celery_reconfigured(broker_url=f"redis://127.0.0.1:{dead_port()}/0", task_always_eager=False) as app:
+        yield app
+
+
 # Real worker processes on a throwaway Redis (fixtures, registered in tests/conftest.py).
 
 REDIS_PORT = 6390

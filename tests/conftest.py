@@ -4,7 +4,12 @@ import pytest
 from django.db import connection
 
 from tests import factories as f
-from tests.celery_support import broker_on_own_redis, own_redis, worker_process  # noqa: F401  (fixtures)
+from tests.celery_support import (  # noqa: F401  (fixtures)
+    broker_down,
+    broker_on_own_redis,
+    own_redis,
+    worker_process,
+)
 
 
 def pytest_collection_modifyitems(config, items):

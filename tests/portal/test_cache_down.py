@@ -6,8 +6,6 @@ through; the claim and password-reset flows, which need the cache for their one-
 say that the service is temporarily unavailable and send no SMS.
 """
 
-import socket
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -16,12 +14,7 @@ from laomo_portal.cache import CacheUnavailable
 from members import services
 from members.notifications import LocmemSmsBackend
 from tests import factories as f
-
-
-def _dead_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again: connection refused from here on
+from tests.celery_support import dead_port
 
 
 def _redis_cache(url: str) -> dict:
@@ -36,7 +29,7 @@ def _redis_cache(url: str) -> dict:
 
 @pytest.fixture
 def cache_down(settings):
-    settings.CACHES = _redis_cache(f"redis://127.0.0.1:{_dead_port()}/0")
+    settings.CACHES = _redis_cache(f"redis://127.0.0.1:{dead_port()}/0")
     LocmemSmsBackend.outbox.clear()
     yield
     LocmemSmsBackend.outbox.clear()
@@ -142,3 +135,21 @@ def test_code_is_not_sent_when_the_cache_drops_writes(settings, client, monkeypa
     )
     assert response.status_code == 503
     assert LocmemSmsBackend.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)  # the render is queued when the request's transaction commits
+def test_redis_stopped_as_broker_and_cache_at_once(
+    broker_down, cache_down, client, honoured_member, staff_user
+):
+    """One Redis server holds both: stopping it takes both away. Still no 500 anywhere."""
+    from members.models import Certificate, RenderState
+
+    client.force_login(honoured_member.user)
+    response = client.post(reverse("members:certificate_request"), {"purpose": "疗休养"}, follow=True)
+    assert response.status_code == 200
+    assert "已排队" in response.content.decode()
+    assert Certificate.objects.get(member=honoured_member).render_state == RenderState.PENDING
+    assert client.get(reverse("members:me")).status_code == 200
+    client.force_login(staff_user)
+    for url in (reverse("admin:index"), reverse("admin:members_certificate_changelist"), "/api/members/"):
+        assert client.get(url).status_code == 200, url

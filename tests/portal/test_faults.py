@@ -5,7 +5,6 @@ lists them.
 """
 
 import datetime
-import socket
 
 import pytest
 from django.urls import reverse
@@ -14,21 +13,7 @@ from django.utils import timezone
 from members import services
 from members.models import Certificate, RenderState
 from tests import factories as f
-from tests.celery_support import celery_reconfigured, port_open, wait_for
-
-DEAD_BROKER_PORT = 6390  # our own Redis port: nothing listens on it unless a test started it
-
-
-@pytest.fixture
-def broker_down():
-    """Celery sends to a Redis that is not running (CELERY_TASK_ALWAYS_EAGER off)."""
-    port = DEAD_BROKER_PORT
-    if port_open(port):  # our Redis is up for another run: use a port nobody listens on
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-    with celery_reconfigured(broker_url=f"redis://127.0.0.1:{port}/0", task_always_eager=False) as app:
-        yield app
+from tests.celery_support import wait_for
 
 
 @pytest.fixture
