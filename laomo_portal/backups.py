@@ -72,12 +72,11 @@ def file_areas() -> dict[str, Path]:
         storage = storages[alias]
         if isinstance(storage, FileSystemStorage):
             areas[alias] = Path(storage.location)
-    resolved = {name: path.resolve() for name, path in areas.items()}
-    return {
-        name: path
-        for name, path in areas.items()
-        if not any(other != name and resolved[name].is_relative_to(p) for other, p in resolved.items())
-    }
+    kept: dict[str, Path] = {}
+    for name, path in sorted(areas.items(), key=lambda item: len(item[1].resolve().parts)):
+        if not any(path.resolve().is_relative_to(other.resolve()) for other in kept.values()):
+            kept[name] = path
+    return kept
 
 
 def backup_create(*, output: Path) -> Path:

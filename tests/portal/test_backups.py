@@ -128,3 +128,23 @@ def test_restore_refuses_unsafe_paths(tmp_path):
         archive.addfile(info, io.BytesIO(data))
     with pytest.raises(BackupError):
         backup_restore(source=bad)
+
+
+@pytest.mark.parametrize(
+    ("private", "branch", "expected"),
+    [
+        ("private", "private/branch", {"media", "private"}),  # the default layout: branch inside private
+        ("private", "elsewhere", {"media", "private", "branch_files"}),
+        ("media", "media/branch", {"media"}),  # everything under one root is archived once
+    ],
+)
+def test_each_local_file_area_is_archived_once(settings, tmp_path, private, branch, expected):
+    from laomo_portal.backups import file_areas
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "members.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(tmp_path / private)}},
+        "branch_files": {"BACKEND": "members.storage.BranchFileSystemStorage", "OPTIONS": {"location": str(tmp_path / branch)}},
+    }  # fmt: skip
+    assert set(file_areas()) == expected
