@@ -35,6 +35,43 @@ def test_deadline_in_a_year_the_holiday_calendar_does_not_know_counts_weekdays()
     assert working_days_after(D(2031, 3, 3), 5) == D(2031, 3, 10)
 
 
+def _days_off(*days, kind="holiday", name="元旦"):
+    from wellbeing.models import CalendarDay
+
+    for day in days:
+        CalendarDay.objects.create(date=day, kind=kind, name=name)
+
+
+def test_staff_entered_holidays_count_in_a_year_the_library_does_not_know(django_assert_num_queries):
+    # Received Monday 2026-12-21: without 2027's schedule, Friday 1 January 2027 would count.
+    assert working_days_after(D(2026, 12, 21), 15) == D(2027, 1, 11)
+    _days_off(D(2027, 1, 1))
+    with django_assert_num_queries(1):  # the entered days of the whole span in one query
+        assert working_days_after(D(2026, 12, 21), 15) == D(2027, 1, 12)
+
+
+def test_a_make_up_working_weekend_entered_by_staff_counts():
+    # Saturday 2031-03-08 entered as 调休上班: five working days after Monday 3 March end on Saturday.
+    _days_off(D(2031, 3, 8), kind="workday", name="调休")
+    assert working_days_after(D(2031, 3, 3), 5) == D(2031, 3, 8)
+
+
+def test_an_entered_day_overrides_the_library_in_a_known_year():
+    _days_off(D(2026, 10, 12), name="临时调整")  # a Monday the library counts as working
+    assert working_days_after(D(2026, 9, 28), 15) == D(2026, 10, 26)
+
+
+def test_holiday_days_are_kept_by_association_staff_only(client, staff_user, xihu_officer):
+    url = reverse("admin:wellbeing_calendarday_add")
+    client.force_login(xihu_officer)
+    assert client.get(url).status_code == 403
+    client.force_login(staff_user)
+    response = client.post(url, {"date": "2027-02-06", "kind": "holiday", "name": "春节"})
+    assert response.status_code == 302
+    listing = client.get(reverse("admin:wellbeing_calendarday_changelist")).content.decode()
+    assert "春节" in listing and "星期六" in listing
+
+
 def test_registering_sets_the_default_deadline_and_the_members_branch(xihu_member, staff_user):
     inquiry = Inquiry(
         channel="letter", received_at=datetime.datetime(2026, 9, 28, 10, 0, tzinfo=SHANGHAI), member=xihu_member,

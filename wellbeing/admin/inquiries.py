@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin_base import ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
@@ -17,7 +18,7 @@ from members.errors import DomainError
 from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff, user_scope
 from members.spreadsheets import xlsx_response
 
-from ..models import Inquiry, InquiryLog
+from ..models import CalendarDay, Inquiry, InquiryLog
 from ..services.inquiries import (
     REMIND_WORKING_DAYS_AHEAD,
     inquiry_log_add,
@@ -277,3 +278,17 @@ def assignable_officers(user):
     return users.filter(officer_profile__branch_id=scope.branch_id, groups__name=OFFICER_GROUP).order_by(
         "username"
     )
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    """节假日调整: next year's schedule as soon as it is announced (association staff only)."""
+
+    list_display = ["date", "weekday", "kind", "name"]
+    list_filter = ["kind", "name"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    @admin.display(description="星期", ordering="date")
+    def weekday(self, obj):
+        return "一二三四五六日"[obj.date.weekday()].join(["星期", ""])

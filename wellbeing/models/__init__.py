@@ -10,7 +10,7 @@ from .care import (
     VisitCampaign,
 )
 from .greetings import BirthdayPreference, Greeting, GreetingSettings, GreetingTemplate
-from .inquiries import Inquiry, InquiryLog
+from .inquiries import CalendarDay, Inquiry, InquiryLog
 from .trip_profiles import EpidemicRole, HealthStatus, MemberWorkProfile, PriorityGroup, TripRules
 from .trips import (
     ACTIVE_NOMINATION,
@@ -29,6 +29,7 @@ __all__ = [
     "HOLDING",
     "TRIP_TRANSITIONS",
     "BirthdayPreference",
+    "CalendarDay",
     "CampaignEntry",
     "CareBudget",
     "CondolenceVisit",

@@ -168,3 +168,30 @@ class InquiryLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}（{self.at:%Y-%m-%d}）" if self.at else self.get_kind_display()
+
+
+class CalendarDay(models.Model):
+    """An official day off or make-up working day (调休) that overrides the holiday library.
+
+    The library only knows the years whose schedule the State Council had published when it
+    was released; staff enter the next year's schedule here as soon as it is announced, and
+    correct the library if ever needed. Deadlines of letters, visits and calls use it.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=30, help_text="如：元旦、春节、国庆节。")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"

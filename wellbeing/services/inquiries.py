@@ -12,7 +12,7 @@ from django.utils import timezone
 from members.errors import DomainError
 from members.notifications import notify_branch, send_email
 
-from ..models.inquiries import Inquiry, InquiryLog
+from ..models.inquiries import CalendarDay, Inquiry, InquiryLog
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +20,23 @@ DEFAULT_WORKING_DAYS = 15
 REMIND_WORKING_DAYS_AHEAD = 3
 
 
-def is_working_day(day: datetime.date) -> bool:
+def calendar_overrides(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    """Staff-entered days (节假日调整) between ``start`` and ``end``: date → is a working day."""
+    rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
+    return {day: kind == CalendarDay.Kind.WORKDAY for day, kind in rows}
+
+
+def is_working_day(day: datetime.date, overrides: dict | None = None) -> bool:
     """A working day in China: public holidays off, make-up working weekends (调休) on.
 
-    For a year the holiday calendar does not know yet (the State Council publishes each
-    year's schedule in the autumn before), only weekends are taken off and a warning is logged.
+    A day staff entered under 节假日调整 decides first. For a year neither knows (the State
+    Council publishes each year's schedule in the autumn before), only weekends are taken off
+    and a warning is logged.
     """
+    if overrides is None:
+        overrides = calendar_overrides(day, day)
+    if day in overrides:
+        return overrides[day]
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -35,11 +46,15 @@ def is_working_day(day: datetime.date) -> bool:
 
 def working_days_after(start: datetime.date, days: int) -> datetime.date:
     """The date ``days`` working days after ``start`` (the day of receipt does not count)."""
+    # One query for the whole span: wide enough for the longest run of days off (春节 and its
+    # weekends) several times over; a day beyond it is looked up on its own.
+    horizon = start + datetime.timedelta(days=2 * days + 30)
+    overrides = calendar_overrides(start, horizon)
     day = start
     counted = 0
     while counted < days:
         day += datetime.timedelta(days=1)
-        if is_working_day(day):
+        if is_working_day(day, overrides if day <= horizon else None):
             counted += 1
     return day
 
