@@ -13,7 +13,13 @@ from .services.inquiries import inquiry_deadline_reminders_send
 def birthday_greetings_task(day: str | None = None) -> dict:
     """The daily birthday greetings (beat, 08:00 Asia/Shanghai); ``day`` as YYYY-MM-DD, default today."""
     run = birthday_greetings_send(day=datetime.date.fromisoformat(day) if day else timezone.localdate())
-    return {"members": run.members, "claimed": run.claimed, "already_done": run.already_done, **run.by_status}
+    return {
+        "members": run.members,
+        "claimed": run.claimed,
+        "already_done": run.already_done,
+        "recovered": run.recovered,
+        **run.by_status,
+    }
 
 
 @shared_task(acks_late=True)
