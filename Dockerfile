@@ -8,7 +8,7 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . && python manage.py collectstatic --noinput
-RUN useradd --system --home /app portal && mkdir -p /app/media && chown portal /app/media
+RUN useradd --system --home /app portal && mkdir -p /app/media /app/private && chown portal /app/media /app/private
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "laomo_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"]

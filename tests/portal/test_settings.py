@@ -64,6 +64,17 @@ def test_docker_compose_names_the_production_services():
         assert "DATABASE_URL" in env and "REDIS_URL" in env
 
 
+def test_web_and_worker_share_the_private_files_on_a_volume():
+    """The worker writes certificate PDFs that web serves: both must see one persistent directory."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    private = services["web"]["environment"]["PRIVATE_MEDIA_ROOT"]
+    for name in ("web", "worker"):
+        assert services[name]["environment"]["PRIVATE_MEDIA_ROOT"] == private
+        volumes = {v.split(":")[1]: v.split(":")[0] for v in services[name]["volumes"]}
+        assert volumes.get(private) in compose["volumes"], name
+
+
 def test_healthz_answers_when_the_database_does(client, db):
     response = client.get("/healthz/")
     assert response.status_code == 200
