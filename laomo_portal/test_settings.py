@@ -14,6 +14,8 @@ CSRF_COOKIE_SECURE = False
 # Eager unless a test starts a real worker (marker celery_worker) and asks otherwise.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Collected static files are not needed by tests (the admin's pages render without them).
+STATIC_ROOT = tempfile.mkdtemp(prefix="laomo-static-test-")
 # A fresh private directory per test run, unless a test's subprocess is handed one.
 _PRIVATE = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="laomo-private-test-")
 STORAGES = {

@@ -14,3 +14,17 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "数据库不可用"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def public_media(request, path):
+    """MEDIA_ROOT, which holds only public files (newsletter covers and photos, exhibition works).
+
+    Branch-owned files are elsewhere (``/files/``, scoped); private ones are never served by URL.
+    """
+    from django.conf import settings
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

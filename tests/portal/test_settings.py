@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +104,27 @@ def test_production_cookies_are_secure():
         env_overrides=PRODUCTION_ENV,
     )  # fmt: skip
     assert result.stdout.split() == ["True", "True", "True", "True"], result.stderr
+
+
+def test_static_files_are_served_by_the_app_itself(client, settings, tmp_path):
+    """Without DEBUG and without a proxy (docker-compose), the admin still gets its CSS."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("collectstatic", "--noinput", verbosity=0)
+    response = client.get("/static/admin/css/base.css")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).strip()
+
+
+@pytest.mark.django_db
+def test_public_media_is_served_and_nothing_outside_it(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "publications").mkdir(parents=True)
+    (tmp_path / "media" / "publications" / "cover.png").write_bytes(b"\x89PNG cover")
+    (tmp_path / "secret.txt").write_text("secret")
+    response = client.get("/media/publications/cover.png")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"\x89PNG cover"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    for path in ("/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/publications/../../secret.txt"):
+        assert client.get(path).status_code in (400, 404), path
