@@ -198,17 +198,14 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
         return []
     strings: list[str] = []
     si, t, r = f"{NS_MAIN}si", f"{NS_MAIN}t", f"{NS_MAIN}r"
-    root = None
-    for event, el in _parse(
-        _read_member(archive, "xl/sharedStrings.xml", MAX_UNCOMPRESSED_BYTES), ("start", "end")
-    ):
-        if root is None:
-            root = el
-        elif event == "end" and el.tag == si:
+    # End events only: asking for start events too (to drop each finished <si> from the root)
+    # made this loop half as fast; the emptied <si> shells left behind are bounded by the cap.
+    for _, el in _parse(_read_member(archive, "xl/sharedStrings.xml", MAX_UNCOMPRESSED_BYTES)):
+        if el.tag == si:
             if len(strings) >= MAX_SHARED_STRINGS:
                 raise ImportFileError("Excel文件中的文本过多，请拆分后导入。", code="too_many_strings")
             strings.append(_rich_text(el, t, r))
-            root.clear()  # drop the finished <si> from the tree, not only its content
+            el.clear()
     return strings
 
 
