@@ -2,7 +2,6 @@
 
 import logging
 import re
-import zipfile
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,7 +13,7 @@ from ..errors import ConflictError, DomainError
 from ..models import AccessLog, MemberImport
 from ..roles import user_scope
 from .engine import member_import_plan, member_import_write
-from .readers import MAX_UPLOAD_BYTES, ImportFileError
+from .readers import MAX_ROWS, MAX_UPLOAD_BYTES, ZIP_ERRORS, ImportFileError, open_zip
 
 logger = logging.getLogger(__name__)
 
@@ -35,18 +34,21 @@ def progress_get(job_id: int) -> dict | None:
 
 
 def estimate_rows(data: bytes, filename: str) -> int:
-    """A cheap row count to decide between in-request and Celery: CSV lines, or the sheet's dimension."""
+    """A cheap row count to decide between in-request and Celery: CSV lines, or the sheet's dimension.
+
+    Never raises: a file it cannot size is left to the reader, which says what is wrong with it."""
     if data[:4] != b"PK\x03\x04":
         return data.count(b"\n")
     try:
-        with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+        with open_zip(data, what="Excel文件") as archive:
             sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
             if sheets:
                 with archive.open(sorted(sheets)[0]) as handle:
                     match = DIMENSION.search(handle.read(4096))
                     if match:
-                        return int(match.group(1)) - 1
-    except (zipfile.BadZipFile, OSError, ValueError):
+                        # The dimension is the file's word: keep it inside what the column and the reader take.
+                        return max(0, min(int(match.group(1)) - 1, MAX_ROWS + 1))
+    except (ImportFileError, *ZIP_ERRORS):
         return 0
     return len(data) // 60  # about 60 compressed bytes per row of the template
 
