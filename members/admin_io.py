@@ -34,6 +34,7 @@ from .models import (
     Member,
     MemberCount,
     MemberImport,
+    MemberKindCount,
     RegistrationScan,
     Transfer,
 )
@@ -305,7 +306,10 @@ class MemberIOAdminMixin:
             snapshot, reason = snapshot_current(today), LIVE_NO_SNAPSHOT
         if snapshot is not None:
             stats = registry_statistics_from_snapshot(
-                member_counts=form.member_counts(MemberCount.objects.visible_to(request.user)),
+                member_counts=form.member_counts(
+                    MemberCount.objects.visible_to(request.user),
+                    MemberKindCount.objects.visible_to(request.user),
+                ),
                 honor_counts=form.honor_counts(HonorCount.objects.visible_to(request.user)),
             )
         else:

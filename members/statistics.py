@@ -20,7 +20,7 @@ from .models import Branch, Honor, Member, StatisticsSnapshot
 NO_HONOR = "无荣誉"
 REFRESH_REQUESTED_KEY = "members:statistics-snapshot-refresh-requested"
 LIVE_NO_SNAPSHOT = "统计快照尚未生成或已过期，本页为实时计算；快照正在后台生成"
-LIVE_HONOR_FILTER = "按荣誉类别或授予年份筛选时实时计算"
+LIVE_HONOR_FILTER = "按授予年份筛选时实时计算"
 
 
 class StatisticsFilterForm(forms.Form):
@@ -43,13 +43,16 @@ class StatisticsFilterForm(forms.Form):
         return getattr(self, "cleaned_data", {}) if self.is_bound else {}
 
     def snapshot_servable(self) -> bool:
-        """Branch and status filters are keys of the member counts; honour filters are not."""
+        """Branch, status and honour kind are keys of the snapshot; a range of award years is not
+        (a member's honours of several years cannot be summed into "holds one in the range")."""
         data = self._data()
-        return not (data.get("honor_kind") or data.get("year_from") or data.get("year_to"))
+        return not (data.get("year_from") or data.get("year_to"))
 
-    def member_counts(self, rows):
-        """Snapshot member counts narrowed by the branch and status filters."""
+    def member_counts(self, rows, kind_rows):
+        """Snapshot member counts narrowed by the branch, status and honour-kind filters."""
         data = self._data()
+        if data.get("honor_kind"):
+            rows = kind_rows.filter(honor_kind=data["honor_kind"])
         if data.get("branch"):
             rows = rows.filter(branch=data["branch"])
         if data.get("status"):
@@ -92,12 +95,12 @@ class StatisticsFilterForm(forms.Form):
         return members
 
 
-def age_band_case(today):
+def age_band_case(today, field="birth_date"):
     """Index into AGE_BANDS of a member's age on ``today`` (-1 outside every band), in SQL."""
     whens = []
     for index, (_, _, low, high) in enumerate(AGE_BANDS):
         oldest, youngest = birth_range_for_ages(low, high, today)
-        whens.append(When(birth_date__gte=oldest, birth_date__lte=youngest, then=Value(index)))
+        whens.append(When(**{f"{field}__gte": oldest, f"{field}__lte": youngest}, then=Value(index)))
     return Case(*whens, default=Value(-1), output_field=IntegerField())
 
 

@@ -6,7 +6,7 @@ from .certificates import Certificate, DocumentCounter, RenderState
 from .imports import MemberImport
 from .registry import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member, OfficerProfile
 from .scans import RegistrationScan
-from .statistics import HonorCount, MemberCount, StatisticsSnapshot
+from .statistics import HonorCount, MemberCount, MemberKindCount, StatisticsSnapshot
 from .transfers import Transfer
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Member",
     "MemberCount",
     "MemberImport",
+    "MemberKindCount",
     "OfficerProfile",
     "RegistrationScan",
     "RenderState",

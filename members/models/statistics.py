@@ -50,6 +50,31 @@ class MemberCount(models.Model):
         return f"{self.branch_id}/{self.status}/{self.category}: {self.n}"
 
 
+class MemberKindCount(models.Model):
+    """Members holding at least one honour of a kind, per the same keys as MemberCount.
+
+    Serves the statistics page's honour-kind filter, which selects members, not honours.
+    """
+
+    branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="+")
+    honor_kind = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    category = models.CharField(max_length=20, blank=True)
+    top_honor_level = models.PositiveSmallIntegerField(null=True)
+    gender = models.CharField(max_length=1)
+    age_band = models.SmallIntegerField(help_text="index into AGE_BANDS, -1 outside every band")
+    n = models.PositiveIntegerField()
+
+    branch_path = "branch"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计快照：按荣誉类别的人数"
+
+    def __str__(self):
+        return f"{self.branch_id}/{self.honor_kind}/{self.status}: {self.n}"
+
+
 class HonorCount(models.Model):
     """Honours per (branch of the member, status of the member, kind, year, level)."""
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from ..models import Honor, HonorCount, Member, MemberCount, StatisticsSnapshot
+from ..models import Honor, HonorCount, Member, MemberCount, MemberKindCount, StatisticsSnapshot
 
 BATCH = 5000
 
@@ -37,6 +37,22 @@ def statistics_snapshot_refresh(*, today: datetime.date | None = None) -> Statis
         MemberCount(branch_id=b, status=s, category=c, top_honor_level=lv, gender=g, age_band=band, n=n)
         for b, s, c, lv, g, band, n in members
     ]
+    # Members (not honours) per kind: a member with two honours of one kind counts once.
+    kinds = (
+        Honor.objects.annotate(band=age_band_case(today, field="member__birth_date"))
+        .values_list(
+            "member__branch_id", "kind", "member__status", "member__category", "member__top_honor_level",
+            "member__gender", "band",
+        )
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    )  # fmt: skip
+    kind_rows = [
+        MemberKindCount(
+            branch_id=b, honor_kind=k, status=s, category=c, top_honor_level=lv, gender=g, age_band=band, n=n
+        )
+        for b, k, s, c, lv, g, band, n in kinds
+    ]
     honors = (
         Honor.objects.values_list("member__branch_id", "member__status", "kind", "year", "level")
         .annotate(n=Count("pk"))
@@ -47,8 +63,10 @@ def statistics_snapshot_refresh(*, today: datetime.date | None = None) -> Statis
         for b, s, k, y, lv, n in honors
     ]
     MemberCount.objects.all().delete()
+    MemberKindCount.objects.all().delete()
     HonorCount.objects.all().delete()
     MemberCount.objects.bulk_create(member_rows, batch_size=BATCH)
+    MemberKindCount.objects.bulk_create(kind_rows, batch_size=BATCH)
     HonorCount.objects.bulk_create(honor_rows, batch_size=BATCH)
     snapshot.computed_at = timezone.now()
     snapshot.as_of = today

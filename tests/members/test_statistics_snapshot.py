@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laomo_portal.dashboard import registry_figures
-from members.models import HonorCount, Member, MemberCount, StatisticsSnapshot
+from members.models import HonorCount, Member, MemberCount, MemberKindCount, StatisticsSnapshot
 from members.services import statistics_snapshot_refresh
 from members.statistics import REFRESH_REQUESTED_KEY
 from tests import factories as f
@@ -60,8 +60,10 @@ def tables(stats):
         {"status": "deceased"},
         {"branch": "xihu"},
         {"branch": "binjiang", "status": "active"},
+        {"honor_kind": "craftsman"},
+        {"honor_kind": "model_worker", "status": "active", "branch": "xihu"},
     ],
-    ids=["none", "active", "deceased", "xihu", "binjiang-active"],
+    ids=["none", "active", "deceased", "xihu", "binjiang-active", "craftsman", "model-worker-xihu-active"],
 )
 def test_snapshot_figures_equal_live_figures(client, registry, staff_user, xihu_officer, role, params):
     client.force_login(staff_user if role == "staff" else xihu_officer)
@@ -90,19 +92,34 @@ def test_snapshot_rows_are_scoped_to_the_officers_branch(registry, staff_user, x
     xihu = registry["xihu"]
     assert {r.branch_id for r in MemberCount.objects.visible_to(xihu_officer)} == {xihu.pk}
     assert {r.branch_id for r in HonorCount.objects.visible_to(xihu_officer)} == {xihu.pk}
+    assert {r.branch_id for r in MemberKindCount.objects.visible_to(xihu_officer)} == {xihu.pk}
     assert MemberCount.objects.visible_to(staff_user).count() == MemberCount.objects.count()
     nobody = f.officer(None)
     assert not MemberCount.objects.visible_to(nobody).exists()
     assert not HonorCount.objects.visible_to(nobody).exists()
+    assert not MemberKindCount.objects.visible_to(nobody).exists()
 
 
-def test_honour_filters_are_computed_live_and_say_so(client, registry, staff_user):
+def test_award_year_filters_are_computed_live_and_say_so(client, registry, staff_user):
     statistics_snapshot_refresh()
     client.force_login(staff_user)
-    stats = page_stats(client, {"honor_kind": "model_worker"})
+    stats = page_stats(client, {"honor_kind": "craftsman", "year_from": 2012})
     assert stats["freshness"]["source"] == "live"
     assert "实时" in stats["freshness"]["text"]
-    assert stats["total"] == Member.objects.filter(honors__kind="model_worker").distinct().count()
+    assert (
+        stats["total"]
+        == Member.objects.filter(honors__kind="craftsman", honors__year__gte=2012).distinct().count()
+    )
+
+
+def test_a_member_with_two_honours_of_a_kind_counts_once(client, registry, staff_user):
+    member = Member.objects.filter(honors__kind="craftsman").first()
+    f.HonorFactory(member=member, kind="craftsman", level=1, year=2001, title="第二个工匠称号")
+    statistics_snapshot_refresh()
+    client.force_login(staff_user)
+    stats = page_stats(client, {"honor_kind": "craftsman"})
+    assert stats["freshness"]["source"] == "snapshot"
+    assert stats["total"] == Member.objects.filter(honors__kind="craftsman").distinct().count()
 
 
 def test_page_says_when_the_figures_were_computed(client, registry, staff_user):
@@ -158,8 +175,8 @@ def test_refresh_is_idempotent(registry):
 
 def test_a_failed_refresh_leaves_the_previous_snapshot_whole(registry, monkeypatch):
     before = statistics_snapshot_refresh()
-    member_rows = MemberCount.objects.count()
-    f.MemberFactory(branch=registry["xihu"])
+    member_rows, kind_rows = MemberCount.objects.count(), MemberKindCount.objects.count()
+    f.HonorFactory(member=f.MemberFactory(branch=registry["xihu"]), kind="may_day_medal")
 
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
@@ -168,7 +185,7 @@ def test_a_failed_refresh_leaves_the_previous_snapshot_whole(registry, monkeypat
     monkeypatch.setattr(HonorCount.objects, "bulk_create", broken)
     with pytest.raises(RuntimeError):
         statistics_snapshot_refresh()
-    assert MemberCount.objects.count() == member_rows
+    assert (MemberCount.objects.count(), MemberKindCount.objects.count()) == (member_rows, kind_rows)
     assert HonorCount.objects.count() == before.honor_rows
     assert StatisticsSnapshot.objects.get().computed_at == before.computed_at
 
