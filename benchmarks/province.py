@@ -93,9 +93,7 @@ def main() -> int:
         call_command("seed_demo", members=0, registry_only=True, stdout=open(os.devnull, "w"))
         print(f"migrated and seeded branches in {time.perf_counter() - started:.1f} s")
         loaded = load_members(args.members)
-        load_line = (
-            f"LOAD: {loaded['members']:,} members and {loaded['honors']:,} honours by COPY in {loaded['seconds']:.1f} s"
-        )
+        load_line = f"LOAD: {loaded['members']:,} members and {loaded['honors']:,} honours by COPY in {loaded['seconds']:.1f} s"
         print(load_line, flush=True)
     # The statistics snapshot (what beat refreshes every few minutes in production) is
     # computed once after the load; its duration is a figure of its own.
