@@ -301,7 +301,7 @@ class MemberIOAdminMixin:
         """From the snapshot when the filters allow and one exists for today, else live."""
         today = timezone.localdate()
         valid = form.is_valid() if form.is_bound else True
-        snapshot, reason = None, LIVE_HONOR_FILTER
+        snapshot, reason = None, LIVE_HONOR_FILTER if valid else "筛选条件无效，未显示数据"
         if valid and form.snapshot_servable():
             snapshot, reason = snapshot_current(today), LIVE_NO_SNAPSHOT
         if snapshot is not None:
