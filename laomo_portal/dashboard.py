@@ -9,8 +9,9 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from members.models import Branch, Honor, Member
+from members.models import Branch, Honor, HonorCount, Member, MemberCount
 from members.roles import user_scope
+from members.statistics import freshness, snapshot_current
 
 
 def _birthday_q(days: list[datetime.date]) -> Q:
@@ -22,10 +23,26 @@ def _birthday_q(days: list[datetime.date]) -> Q:
 
 
 def registry_figures(user, today: datetime.date) -> dict:
+    """Members per branch and category and this year's honours (from the statistics snapshot
+    when there is one for today, else live), and the birthdays (always live, indexed)."""
     members = Member.objects.visible_to(user).filter(status=Member.Status.ACTIVE)
-    # One grouped scan (an index-only scan of member_status_branch_category) gives both the
-    # per-branch and the per-category figures.
-    counts = members.values_list("branch_id", "category").annotate(n=Count("pk")).order_by()
+    snapshot = snapshot_current(today)
+    if snapshot is not None:
+        counts = (
+            MemberCount.objects.visible_to(user)
+            .filter(status=Member.Status.ACTIVE)
+            .values_list("branch_id", "category")
+            .annotate(n=Sum("n"))
+            .order_by()
+        )
+        honors_this_year = (
+            HonorCount.objects.visible_to(user).filter(year=today.year).aggregate(n=Sum("n"))["n"] or 0
+        )
+    else:
+        # One grouped scan (an index-only scan of member_status_branch_category) gives both
+        # the per-branch and the per-category figures.
+        counts = members.values_list("branch_id", "category").annotate(n=Count("pk")).order_by()
+        honors_this_year = Honor.objects.visible_to(user).filter(year=today.year).count()
     per_branch, per_category = {}, {}
     for branch_id, category, n in counts:
         per_branch[branch_id] = per_branch.get(branch_id, 0) + n
@@ -35,10 +52,10 @@ def registry_figures(user, today: datetime.date) -> dict:
         (name, per_branch.get(pk, 0))
         for pk, name in Branch.objects.visible_to(user).order_by("sort_order", "pk").values_list("pk", "name")
     ]
-    honors_this_year = Honor.objects.visible_to(user).filter(year=today.year).count()
     week = [today + datetime.timedelta(days=i) for i in range(7)]
     birthdays_today = members.filter(birth_date__month=today.month, birth_date__day=today.day)
     return {
+        "freshness": freshness(snapshot),
         "members_total": sum(per_category.values()),
         "by_category": [(labels[k] if k else "未分类", v) for k, v in sorted(per_category.items())],
         "by_branch": by_branch,

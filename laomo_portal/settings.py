@@ -212,6 +212,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Certificates/cards still 生成中 after this many minutes are re-sent to the queue.
 DOCUMENT_RENDER_STALE_MINUTES = env.int("DOCUMENT_RENDER_STALE_MINUTES", default=10)
+# The statistics snapshot (members/models/statistics.py): how often beat recomputes it.
+STATISTICS_SNAPSHOT_MINUTES = env.int("STATISTICS_SNAPSHOT_MINUTES", default=15)
+
 CELERY_BEAT_SCHEDULE = {
     "wellbeing-birthday-greetings": {
         "task": "wellbeing.tasks.birthday_greetings_task",
@@ -224,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
     "members-documents-requeue-stale": {
         "task": "members.tasks.documents_requeue_stale_task",
         "schedule": crontab(minute="*/5"),
+    },
+    "members-statistics-snapshot-refresh": {
+        "task": "members.tasks.statistics_snapshot_refresh_task",
+        "schedule": crontab(minute=f"*/{STATISTICS_SNAPSHOT_MINUTES}"),
     },
     "wellbeing-inquiry-deadline-reminders": {
         "task": "wellbeing.tasks.inquiry_deadline_reminders_task",

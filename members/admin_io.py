@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from . import services
@@ -25,10 +26,29 @@ from .errors import DomainError
 from .exports import member_export_response
 from .importing.columns import template_rows
 from .importing.jobs import progress_get
-from .models import AccessLog, Branch, Honor, Member, MemberImport, RegistrationScan, Transfer
+from .models import (
+    AccessLog,
+    Branch,
+    Honor,
+    HonorCount,
+    Member,
+    MemberCount,
+    MemberImport,
+    MemberKindCount,
+    RegistrationScan,
+    Transfer,
+)
 from .roles import is_association_staff, officer_branch_id
 from .spreadsheets import XLSX_MIME, attachment, xlsx_response, xlsx_sheets_bytes
-from .statistics import StatisticsFilterForm, registry_statistics
+from .statistics import (
+    LIVE_HONOR_FILTER,
+    LIVE_NO_SNAPSHOT,
+    StatisticsFilterForm,
+    freshness,
+    registry_statistics,
+    registry_statistics_from_snapshot,
+    snapshot_current,
+)
 
 EXPORT_PARAMS = ("_format", "_full")
 
@@ -267,13 +287,7 @@ class MemberIOAdminMixin:
         params = request.GET.copy()
         download = params.pop("_format", None)
         form = StatisticsFilterForm(params or None, user=request.user)
-        members = Member.objects.visible_to(request.user)
-        honors = Honor.objects.visible_to(request.user)
-        if form.is_valid():
-            members, honors = form.members(members), form.honors(honors)
-        elif form.is_bound:
-            members, honors = members.none(), honors.none()
-        stats = registry_statistics(members=members, honors=honors)
+        stats = self._statistics(request, form)
         if download:
             sheets = [(title, stats[key]["headers"], stats[key]["rows"], ())
                       for key, title in [("by_branch", "分会类别级别"), ("by_age", "性别年龄"), ("per_year", "年度荣誉")]]  # fmt: skip
@@ -282,6 +296,32 @@ class MemberIOAdminMixin:
             request, "admin/members/member/statistics.html", "劳模工匠统计", form=form, stats=stats,
             query=params.urlencode(),
         )  # fmt: skip
+
+    def _statistics(self, request, form) -> dict:
+        """From the snapshot when the filters allow and one exists for today, else live."""
+        today = timezone.localdate()
+        valid = form.is_valid() if form.is_bound else True
+        snapshot, reason = None, LIVE_HONOR_FILTER if valid else "筛选条件无效，未显示数据"
+        if valid and form.snapshot_servable():
+            snapshot, reason = snapshot_current(today), LIVE_NO_SNAPSHOT
+        if snapshot is not None:
+            stats = registry_statistics_from_snapshot(
+                member_counts=form.member_counts(
+                    MemberCount.objects.visible_to(request.user),
+                    MemberKindCount.objects.visible_to(request.user),
+                ),
+                honor_counts=form.honor_counts(HonorCount.objects.visible_to(request.user)),
+            )
+        else:
+            members = Member.objects.visible_to(request.user)
+            honors = Honor.objects.visible_to(request.user)
+            if valid and form.is_bound:
+                members, honors = form.members(members), form.honors(honors)
+            elif not valid:
+                members, honors = members.none(), honors.none()
+            stats = registry_statistics(members=members, honors=honors, today=today)
+        stats["freshness"] = freshness(snapshot, reason)
+        return stats
 
     # ---- scans ------------------------------------------------------------------------
 

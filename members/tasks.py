@@ -74,3 +74,9 @@ def member_import_execute_task(job_id: int) -> None:
 def documents_requeue_stale_task() -> int:
     """Beat: re-send renders of certificates and cards stuck in 生成中 (a lost message, an outage)."""
     return services.documents_requeue_stale(minutes=settings.DOCUMENT_RENDER_STALE_MINUTES)
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1500)
+def statistics_snapshot_refresh_task() -> int:
+    """Beat (and after imports, and when a page finds none): recompute the statistics snapshot."""
+    return services.statistics_snapshot_refresh().member_rows

@@ -174,6 +174,9 @@ def member_import_execute(*, job: MemberImport) -> MemberImport:
         detail={"file": job.filename, "counts": counts, "import_id": job.pk}, row_count=counts["total"],
     )  # fmt: skip
     progress_set(job.pk, "done", total, total)
+    from ..statistics import statistics_snapshot_request
+
+    statistics_snapshot_request()  # the counts changed: do not wait for the next beat
     return job
 
 

@@ -6,6 +6,7 @@ from .certificates import Certificate, DocumentCounter, RenderState
 from .imports import MemberImport
 from .registry import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member, OfficerProfile
 from .scans import RegistrationScan
+from .statistics import HonorCount, MemberCount, MemberKindCount, StatisticsSnapshot
 from .transfers import Transfer
 
 __all__ = [
@@ -17,10 +18,14 @@ __all__ = [
     "CraftsmanCard",
     "DocumentCounter",
     "Honor",
+    "HonorCount",
     "Member",
+    "MemberCount",
     "MemberImport",
+    "MemberKindCount",
     "OfficerProfile",
     "RegistrationScan",
     "RenderState",
+    "StatisticsSnapshot",
     "Transfer",
 ]

@@ -33,6 +33,7 @@ from .documents import (
 )
 from .registry import category_for_kinds, member_refresh_category, members_refresh_categories
 from .scans import registration_scan_add, registration_scans_from_zip
+from .statistics import statistics_snapshot_refresh
 from .transfers import (
     member_transfer,
     member_transfer_request,
@@ -48,5 +49,6 @@ __all__ = [
     "member_import_confirm", "member_import_execute", "member_import_start", "member_import_validate",
     "member_invite", "member_refresh_category", "member_transfer", "member_transfer_request",
     "members_refresh_categories", "qr_data_url", "registration_scan_add", "registration_scans_from_zip",
+    "statistics_snapshot_refresh",
     "transfer_accept", "transfer_cancel", "transfer_reject", "verify_url",
 ]  # fmt: skip

@@ -1,0 +1,95 @@
+"""The statistics snapshot: precomputed registry counts, replaced whole by one refresh.
+
+At a province's size (a million members) the statistics page and the dashboard would scan
+the registry on every view; they read these small tables instead, keyed so that the
+branch and status filters (and the honours' kind and year) are sums over rows.
+"""
+
+from django.db import models
+
+from ..querysets import ScopedQuerySet
+
+
+class StatisticsSnapshot(models.Model):
+    """The one row (pk 1) saying when the counts were computed and for which day.
+
+    Age bands depend on the day: a snapshot of another day is stale and not served.
+    """
+
+    computed_at = models.DateTimeField("计算时间")
+    as_of = models.DateField("统计日期")
+    seconds = models.FloatField("耗时（秒）", default=0)
+    member_rows = models.PositiveIntegerField(default=0)
+    honor_rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计快照"
+
+    def __str__(self):
+        return f"统计快照 {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class MemberCount(models.Model):
+    """Members per (branch, status, category, highest honour level, gender, age band)."""
+
+    branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    category = models.CharField(max_length=20, blank=True)
+    top_honor_level = models.PositiveSmallIntegerField(null=True)
+    gender = models.CharField(max_length=1)
+    age_band = models.SmallIntegerField(help_text="index into AGE_BANDS, -1 outside every band")
+    n = models.PositiveIntegerField()
+
+    branch_path = "branch"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计快照：人数"
+
+    def __str__(self):
+        return f"{self.branch_id}/{self.status}/{self.category}: {self.n}"
+
+
+class MemberKindCount(models.Model):
+    """Members holding at least one honour of a kind, per the same keys as MemberCount.
+
+    Serves the statistics page's honour-kind filter, which selects members, not honours.
+    """
+
+    branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="+")
+    honor_kind = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    category = models.CharField(max_length=20, blank=True)
+    top_honor_level = models.PositiveSmallIntegerField(null=True)
+    gender = models.CharField(max_length=1)
+    age_band = models.SmallIntegerField(help_text="index into AGE_BANDS, -1 outside every band")
+    n = models.PositiveIntegerField()
+
+    branch_path = "branch"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计快照：按荣誉类别的人数"
+
+    def __str__(self):
+        return f"{self.branch_id}/{self.honor_kind}/{self.status}: {self.n}"
+
+
+class HonorCount(models.Model):
+    """Honours per (branch of the member, status of the member, kind, year, level)."""
+
+    branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="+")
+    member_status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField()
+
+    branch_path = "branch"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计快照：荣誉数"
+
+    def __str__(self):
+        return f"{self.branch_id}/{self.kind}/{self.year}: {self.n}"
