@@ -224,11 +224,16 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from birthdays import indexed as birthdays_indexed
     from birthdays import naive as birthdays_naive
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     day = datetime.date.today()
     categories = ["model_worker", "craftsman", "both"]
-    found = birthdays_indexed(day, categories)
-    assert found == birthdays_naive(day, categories), "birthday selections disagree"
+    with CaptureQueriesContext(connection) as indexed_queries:
+        found = birthdays_indexed(day, categories)
+    with CaptureQueriesContext(connection) as naive_queries:
+        naive_found = birthdays_naive(day, categories)
+    assert found == naive_found, "birthday selections disagree"
     timings, naive_timings = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
@@ -239,7 +244,14 @@ def main() -> int:
         birthdays_naive(day, categories)
         naive_timings.append((time.perf_counter() - started) * 1000)
     results.append(
-        ("birthdays of one day", statistics.median(timings), 2, statistics.median(naive_timings), 1, 100)
+        (
+            "birthdays of one day",
+            statistics.median(timings),
+            len(indexed_queries.captured_queries),
+            statistics.median(naive_timings),
+            len(naive_queries.captured_queries),
+            100,
+        )
     )
     print(
         f"  measured birthdays of one day ({len(found)} found): {results[-1][1]:.1f} ms vs {results[-1][3]:.1f} ms"
