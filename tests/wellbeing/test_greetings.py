@@ -246,14 +246,22 @@ def test_interrupted_greeting_that_never_reached_the_gateway_is_sent_once(sms_ga
     assert [r["body"]["mobile"] for r in sms_gateway.requests] == [birthday_people[0].mobile]
 
 
-def test_interrupted_greeting_that_reached_the_gateway_is_never_resent(sms_gateway, birthday_people):
+def test_interrupted_greeting_that_reached_the_gateway_is_never_resent(
+    sms_gateway, birthday_people, django_capture_on_commit_callbacks
+):
     from wellbeing.services.greetings import greetings_recover_interrupted
 
+    officer = f.officer(birthday_people[0].branch, email="xihu-officer@example.org")
+    f.officer(birthday_people[1].branch, email="binjiang-officer@example.org")
     greeting = _interrupted(birthday_people[0], dispatched=True)
-    assert greetings_recover_interrupted() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert greetings_recover_interrupted() == 1
     greeting.refresh_from_db()
     assert greeting.status == Greeting.Status.UNKNOWN and "核实" in greeting.last_error
     assert sms_gateway.requests == []
+    # The branch's officers are told whom to check with; no other branch hears of it.
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+    assert "西湖寿星（短信，2026-06-01）" in mail.outbox[0].body and "结果未知" in mail.outbox[0].subject
     # The day's job, run again (a redelivered task), does not send it either.
     birthday_greetings_send(day=DAY)
     assert [r["body"]["mobile"] for r in sms_gateway.requests] == [birthday_people[1].mobile]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from members.errors import DomainError
 from members.models import Member
+from members.notifications import notify_branch
 
 from ..birthdays import lunar_birthdays, solar_birthdays, to_lunar
 from ..channels import DeliveryError, get_channel
@@ -201,11 +202,7 @@ def greetings_recover_interrupted(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = timezone.now() - datetime.timedelta(seconds=settings.GREETING_STALE_AFTER_SECONDS)
     stale = Greeting.objects.filter(status=Greeting.Status.SENDING, sending_since__lt=cutoff)
-    marked = stale.filter(dispatched_at__isnull=False).update(
-        status=Greeting.Status.UNKNOWN, last_error=INTERRUPTED
-    )
-    if marked:
-        logger.warning("%s interrupted greetings marked unknown", marked)
+    marked = _mark_unknown(stale.filter(dispatched_at__isnull=False))
     resent = 0
     for pk in list(stale.filter(dispatched_at__isnull=True).values_list("pk", flat=True)[:500]):
         claimed = Greeting.objects.filter(
@@ -220,6 +217,42 @@ def greetings_recover_interrupted(*, now=None) -> int:
         greeting_deliver(greeting=greeting, member=member, now=now)
         resent += 1
     return marked + resent
+
+
+def _mark_unknown(interrupted) -> int:
+    """Mark interrupted sends 结果未知 and tell each branch's officers whom to check with."""
+    with transaction.atomic():
+        rows = list(
+            interrupted.select_for_update(skip_locked=True, of=("self",)).values_list(
+                "pk", "member__branch_id", "member__name", "channel", "birthday"
+            )[:500]
+        )
+        marked = Greeting.objects.filter(
+            pk__in=[row[0] for row in rows], status=Greeting.Status.SENDING
+        ).update(status=Greeting.Status.UNKNOWN, last_error=INTERRUPTED)
+        if marked:
+            logger.warning("%s interrupted greetings marked unknown", marked)
+            transaction.on_commit(lambda: _notify_unknown(rows))
+    return marked
+
+
+def _notify_unknown(rows) -> None:
+    channels = dict(Greeting._meta.get_field("channel").choices)
+    by_branch: dict = {}
+    for _, branch_id, name, channel, birthday in rows:
+        by_branch.setdefault(branch_id, []).append(
+            f"- {name}（{channels.get(channel, channel)}，{birthday:%Y-%m-%d}）"
+        )
+    for branch_id, lines in by_branch.items():
+        if branch_id is None:
+            logger.warning("%d interrupted greetings of members without a branch", len(lines))
+            continue
+        notify_branch(
+            branch_id=branch_id,
+            subject=f"有{len(lines)}条生日祝福发送结果未知，请核实",
+            body="以下生日祝福在发送过程中中断，短信网关或邮件服务器可能已经收到。\n"
+            "请向本人核实，然后在“生日祝福”列表中选中，执行“核实结果未知的祝福”操作：\n\n" + "\n".join(lines),
+        )
 
 
 def greeting_cake_delivered(*, greeting: Greeting, actor, delivered_by: str = "") -> Greeting:
