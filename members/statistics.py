@@ -66,16 +66,10 @@ class StatisticsFilterForm(forms.Form):
             rows = rows.filter(branch=data["branch"])
         if data.get("status"):
             rows = rows.filter(member_status=data["status"])
-        if data.get("honor_kind"):
-            rows = rows.filter(kind=data["honor_kind"])
-        if data.get("year_from"):
-            rows = rows.filter(year__gte=data["year_from"])
-        if data.get("year_to"):
-            rows = rows.filter(year__lte=data["year_to"])
-        return rows
+        return self.honors(rows)  # kind, year and level are named as on Honor
 
     def honors(self, honors):
-        data = self.cleaned_data
+        data = self._data()
         if data.get("honor_kind"):
             honors = honors.filter(kind=data["honor_kind"])
         if data.get("year_from"):

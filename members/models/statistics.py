@@ -29,8 +29,8 @@ class StatisticsSnapshot(models.Model):
         return f"统计快照 {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class MemberCount(models.Model):
-    """Members per (branch, status, category, highest honour level, gender, age band)."""
+class MemberKeys(models.Model):
+    """The keys members are counted by: branch, status, category, highest honour level, gender, age band."""
 
     branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20)
@@ -44,29 +44,26 @@ class MemberCount(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+
+class MemberCount(MemberKeys):
+    """Members per (branch, status, category, highest honour level, gender, age band)."""
+
+    class Meta:
         verbose_name = verbose_name_plural = "统计快照：人数"
 
     def __str__(self):
         return f"{self.branch_id}/{self.status}/{self.category}: {self.n}"
 
 
-class MemberKindCount(models.Model):
+class MemberKindCount(MemberKeys):
     """Members holding at least one honour of a kind, per the same keys as MemberCount.
 
     Serves the statistics page's honour-kind filter, which selects members, not honours.
     """
 
-    branch = models.ForeignKey("members.Branch", on_delete=models.CASCADE, related_name="+")
     honor_kind = models.CharField(max_length=20)
-    status = models.CharField(max_length=20)
-    category = models.CharField(max_length=20, blank=True)
-    top_honor_level = models.PositiveSmallIntegerField(null=True)
-    gender = models.CharField(max_length=1)
-    age_band = models.SmallIntegerField(help_text="index into AGE_BANDS, -1 outside every band")
-    n = models.PositiveIntegerField()
-
-    branch_path = "branch"
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "统计快照：按荣誉类别的人数"
