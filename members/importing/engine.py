@@ -21,6 +21,7 @@ from ..errors import DomainError
 from ..idcard import mask_id_number, normalise, parse_id_number
 from ..models import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member
 from ..roles import user_scope
+from ..validators import MOBILE
 from .columns import (
     COLUMNS,
     HONOR_KEYS,
@@ -40,7 +41,6 @@ STATUS_BY_LABEL = {label: value for value, label in Member.Status.choices}
 GENDER_BY_LABEL = {"男": "M", "女": "F", "M": "M", "F": "F"}
 ETHNICITY_SET = frozenset(ETHNICITIES)
 POLITICAL_SET = frozenset(POLITICAL_STATUSES)
-MOBILE = re.compile(r"^[0-9+\-() ]{5,20}$")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_length", None)}
 HONOR_MAX = {"honor_title": 100, "awarding_body": 100, "document_number": 100}

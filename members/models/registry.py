@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from ..idcard import mask_id_number, normalise, parse_id_number, validate_id_number
 from ..querysets import BranchQuerySet, HonorQuerySet, MemberQuerySet, ScopedQuerySet
+from ..validators import validate_mobile
 
 ETHNICITIES = [
     "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
@@ -84,7 +85,14 @@ class Member(models.Model):
     political_status = models.CharField(
         "政治面貌", max_length=20, choices=[(p, p) for p in POLITICAL_STATUSES], blank=True
     )
-    mobile = models.CharField("手机号码", max_length=20, blank=True, db_index=True)
+    mobile = models.CharField("手机号码", max_length=20, blank=True, db_index=True, validators=[validate_mobile])
+    # The mobile the member has proved they hold (an SMS code at claim or on /me/). Password
+    # reset and login by mobile use only this one: a number staff or officers type into
+    # ``mobile`` does not count for recovery until the member confirms it (SECURITY.md).
+    recovery_mobile = models.CharField(
+        "本人确认的手机号", max_length=20, blank=True, default="", db_default="", db_index=True, editable=False,
+        help_text="会员本人通过短信验证码确认过的手机号，仅用于登录和找回密码。",
+    )  # fmt: skip
     address = models.CharField("住址", max_length=200, blank=True)
     employer = models.CharField("工作单位", max_length=200, blank=True)
     position = models.CharField("职务/工种", max_length=100, blank=True)
