@@ -112,7 +112,11 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The client address is decided in one place, the same one the access log uses.
+# The client address is decided in one place (members.audit.client_ip), the same one the
+# access log and every throttle use: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT names how many
+# proxies of ours append to X-Forwarded-For (0 in docker-compose.yml: gunicorn faces the
+# clients). Never set it higher than the proxies really in front: the client writes the rest.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "members.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "members/me/locked_out.html"
 
@@ -273,9 +277,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "members.api.base.api_exception_handler",
+    # DRF's own throttles read X-Forwarded-For as the client sends it; ours use client_ip.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "members.api.throttling.ClientAnonRateThrottle",
+        "members.api.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/min"),

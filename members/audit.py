@@ -1,16 +1,35 @@
 """Write path of the access log: every export, download and full-ID view calls access_log_record."""
 
+import ipaddress
+
+from django.conf import settings
+
 from .models import AccessLog
 
 
 def client_ip(request) -> str | None:
-    """The client address; behind the proxy, the first X-Forwarded-For hop the proxy appended."""
+    """The client's address: the one function for the access log, django-axes and every throttle.
+
+    ``REMOTE_ADDR`` unless ``TRUSTED_PROXY_COUNT`` says how many proxies of ours stand in
+    front and append to ``X-Forwarded-For``; then the entry that many places from the right,
+    the one our outermost proxy wrote. Entries further left are written by the client and
+    never trusted. A request that did not pass through all of them (too few entries) or an
+    entry that is not an address falls back to ``REMOTE_ADDR`` (SECURITY.md).
+    """
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
+    if len(entries) < hops:
+        return remote
+    candidate = entries[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def access_log_record(
