@@ -74,7 +74,7 @@ def _member_user(member):
 
     Raises ``ConflictError`` when the member's login is opened or not reachable.
     """
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     _require_invitable(member)
     if member.user_id:
         return member.user
