@@ -325,11 +325,13 @@ def test_claim_code_is_bound_to_the_mobile_it_went_to(client, binjiang_officer, 
     other = APIClient()
     other.force_authenticate(binjiang_officer)
     other.patch(f"/api/members/{binjiang_member.pk}/", {"mobile": ATTACKER_MOBILE}, format="json")
-    client.post(
+    response = client.post(
         reverse("members:claim_confirm"), {"code": code, "password1": PASSWORD, "password2": PASSWORD}
     )
+    assert "手机号已变更" in response.content.decode()
     binjiang_member.refresh_from_db()
-    assert binjiang_member.recovery_mobile != ATTACKER_MOBILE
+    assert binjiang_member.recovery_mobile == ""
+    assert binjiang_member.user is None or not binjiang_member.user.has_usable_password()
 
 
 @pytest.mark.parametrize("make_login", [_grouped_login_without_password, _staff_login_without_password,
