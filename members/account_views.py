@@ -1,8 +1,14 @@
-"""How members get in: login (django-axes sees it), invitation links, claim by SMS, reset by SMS."""
+"""How members get in: login (django-axes sees it), invitation links, claim by SMS, reset by SMS.
+
+Which logins these doors reach, and which mobile counts, is decided in
+``members.services.accounts`` (``member_login_reachable``, ``member_for_recovery``): staff,
+grouped and deactivated logins never; the registry mobile only once the member confirmed it.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -13,22 +19,35 @@ from django.views.decorators.http import require_POST
 from . import services
 from .audit import client_ip
 from .errors import DomainError
-from .forms import ClaimForm, CodePasswordForm, LoginForm, PasswordForm, ResetStartForm
+from .forms import ClaimForm, CodeForm, CodePasswordForm, LoginForm, PasswordForm, ResetStartForm
 from .models import Member
 from .notifications import SmsError
+from .services.accounts import (
+    member_activation_user,
+    member_confirm_recovery_mobile,
+    member_for_recovery,
+    member_login_reachable,
+)
 from .throttle import CacheUnavailable, one_time_code_check, one_time_code_send, throttle_hit
 from .tokens import activation_token
+from .views import own_member
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 HOUR = 3600
 TOO_MANY = "尝试次数过多，请一小时后再试。"
 UNAVAILABLE = "验证码服务暂时不可用，请稍后再试。"
+STAFF_ELSEWHERE = "工作人员请从管理后台登录。"
+WRONG_CODE = "验证码错误或已过期。"
 
 
 def _login_username(value: str) -> str:
-    """Members sign in with their mobile; staff with their username."""
+    """Members sign in with the mobile they confirmed (or their username).
+
+    Only a confirmed mobile of exactly one member login counts; anything else is taken as a
+    username as typed.
+    """
     value = value.strip()
-    member = Member.objects.filter(mobile=value, user__isnull=False).select_related("user").first()
+    member = member_for_recovery(value)
     return member.user.get_username() if member else value
 
 
@@ -43,13 +62,18 @@ def login_view(request):
             username=_login_username(form.cleaned_data["login"]),
             password=form.cleaned_data["password"],
         )
-        if user is not None:
+        if user is not None and not member_login_reachable(user):
+            # The password was right, but staff sign in only through the admin, which asks
+            # for their second factor: no session is created here.
+            form.add_error(None, STAFF_ELSEWHERE)
+        elif user is not None:
             login(request, user)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "admin:index" if user.is_staff else "members:me"
+                target = "members:me"
             return redirect(target)
-        form.add_error(None, "手机号或密码不正确。")
+        else:
+            form.add_error(None, "手机号或密码不正确。")
     return render(request, "members/me/login.html", {"form": form})
 
 
@@ -68,7 +92,10 @@ def activate(request, uidb64, token):
         user = get_user_model().objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
         user = None
-    if user is None or not activation_token.check_token(user, token) or not hasattr(user, "member"):
+    if user is not None and not activation_token.check_token(user, token):
+        user = None
+    user = member_activation_user(user)
+    if user is None:
         return render(request, "members/me/activate.html", {"invalid": True}, status=404)
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +144,9 @@ def claim(request):
                 status = 400
             else:
                 try:
-                    one_time_code_send(purpose="claim", subject=str(member.pk), mobile=member.mobile)
+                    one_time_code_send(
+                        purpose="claim", subject=f"{member.pk}:{member.mobile}", mobile=member.mobile
+                    )
                 except CacheUnavailable:
                     form.add_error(None, UNAVAILABLE)
                     status = 503
@@ -126,6 +155,7 @@ def claim(request):
                     status = 503
                 else:
                     request.session["claim_member_id"] = member.pk
+                    request.session["claim_mobile"] = member.mobile
                     return redirect("members:claim_confirm")
     return render(request, "members/me/claim.html", {"form": form}, status=status)
 
@@ -135,20 +165,25 @@ def claim(request):
 def claim_confirm(request):
     """Step 2: the SMS code and a password; then the account exists and the member is in."""
     member_id = request.session.get("claim_member_id")
-    if not member_id:
+    mobile = request.session.get("claim_mobile")
+    if not member_id or not mobile:
         return redirect("members:claim")
     form = CodePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not one_time_code_check(purpose="claim", subject=str(member_id), code=form.cleaned_data["code"]):
-            form.add_error("code", "验证码错误或已过期。")
+        subject = f"{member_id}:{mobile}"  # the code proves this number, nothing else
+        if not one_time_code_check(purpose="claim", subject=subject, code=form.cleaned_data["code"]):
+            form.add_error("code", WRONG_CODE)
         else:
             member = Member.objects.get(pk=member_id)
             try:
-                user = services.member_claim_complete(member=member, password=form.cleaned_data["password1"])
+                user = services.member_claim_complete(
+                    member=member, mobile=mobile, password=form.cleaned_data["password1"]
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
                 request.session.pop("claim_member_id", None)
+                request.session.pop("claim_mobile", None)
                 login(request, user, backend=BACKEND)
                 messages.success(request, "账号已开通。")
                 return redirect("members:me")
@@ -166,10 +201,10 @@ def password_reset(request):
             return render(request, "members/me/reset.html", context, status=refusal[1])
         if form.is_valid():
             mobile = form.cleaned_data["mobile"]
-            member = Member.objects.filter(mobile=mobile, user__isnull=False, user__is_active=True).first()
+            member = member_for_recovery(mobile)
             if member is not None:
                 try:
-                    one_time_code_send(purpose="reset", subject=str(member.user_id), mobile=mobile)
+                    one_time_code_send(purpose="reset", subject=f"{member.user_id}:{mobile}", mobile=mobile)
                 except CacheUnavailable:
                     context = {"form": ResetStartForm(), "error": UNAVAILABLE}
                     return render(request, "members/me/reset.html", context, status=503)
@@ -188,12 +223,12 @@ def password_reset_confirm(request):
         return redirect("members:password_reset")
     form = CodePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        member = Member.objects.filter(mobile=mobile, user__isnull=False).select_related("user").first()
+        member = member_for_recovery(mobile)
         ok = member is not None and one_time_code_check(
-            purpose="reset", subject=str(member.user_id), code=form.cleaned_data["code"]
+            purpose="reset", subject=f"{member.user_id}:{mobile}", code=form.cleaned_data["code"]
         )
         if not ok:
-            form.add_error("code", "验证码错误或已过期。")
+            form.add_error("code", WRONG_CODE)
         else:
             try:
                 services.member_account_set_password(
@@ -209,3 +244,46 @@ def password_reset_confirm(request):
                 messages.success(request, "密码已重设，请登录。")
                 return redirect("members:login")
     return render(request, "members/me/reset_confirm.html", {"form": form, "mobile": mobile})
+
+
+@never_cache
+@login_required
+def confirm_mobile(request):
+    """/me/mobile/confirm/: the member proves the registry mobile by SMS; it becomes the recovery mobile.
+
+    A number typed by an officer or staff counts for login and password reset only after this.
+    POST ``send`` sends a code to the registry mobile (throttled like claim and reset); POST
+    ``code`` checks it. The code is bound to the number it went to.
+    """
+    member = own_member(request.user)
+    form = CodeForm(request.POST if "code" in request.POST else None)
+    status = 200
+    error = ""
+    subject = f"{member.pk}:{member.mobile}"
+    if request.method == "POST" and member.mobile and "send" in request.POST:
+        refusal = _refusal(request, "confirm_mobile", extra=str(member.pk))
+        if refusal:
+            error, status = refusal
+        else:
+            try:
+                one_time_code_send(purpose="confirm_mobile", subject=subject, mobile=member.mobile)
+            except CacheUnavailable:
+                error, status = UNAVAILABLE, 503
+            except SmsError:
+                error, status = "短信发送失败，请稍后再试。", 503
+            else:
+                messages.info(request, "验证码已发送，请查收短信。")
+                return redirect("members:confirm_mobile")
+    elif request.method == "POST" and member.mobile and form.is_valid():
+        if not one_time_code_check(purpose="confirm_mobile", subject=subject, code=form.cleaned_data["code"]):
+            form.add_error("code", WRONG_CODE)
+        else:
+            try:
+                member_confirm_recovery_mobile(member=member, mobile=member.mobile)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "手机号已确认，今后可用它登录和找回密码。")
+                return redirect("members:me")
+    context = {"member": member, "form": form if form.is_bound else CodeForm(), "error": error}
+    return render(request, "members/me/confirm_mobile.html", context, status=status)

@@ -113,12 +113,19 @@ def issue_cards(modeladmin, request, queryset):
 
 @admin.action(description="邀请所选会员开通账号（发送一次性链接）", permissions=["change"])
 def invite_members(modeladmin, request, queryset):
+    """One-time links only for members without an opened login (``services.member_invite``).
+
+    A member whose login is opened, staff, grouped or deactivated gets no link: the officer
+    sees why, per member, and how many were skipped.
+    """
     base = request.build_absolute_uri("/").rstrip("/")
+    skipped = 0
     for member in queryset[:50]:
         try:
             link = base + services.member_invite(member=member, actor=request.user)
         except DomainError as exc:
-            modeladmin.message_user(request, exc.message, messages.ERROR)
+            skipped += 1
+            modeladmin.message_user(request, f"{member.name}：未发送邀请。{exc.message}", messages.ERROR)
             continue
         sent = False
         if member.mobile:
@@ -131,6 +138,12 @@ def invite_members(modeladmin, request, queryset):
                 pass
         note = "已短信发送" if sent else "短信未发送，请转交本人"
         modeladmin.message_user(request, f"{member.name}：{note}。一次性链接 {link}", messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request,
+            f"已跳过 {skipped} 名会员：已开通账号或关联的账号不能通过邀请设置密码。",
+            messages.WARNING,
+        )
 
 
 def _download_link(obj, url_name):

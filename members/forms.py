@@ -29,11 +29,21 @@ class PasswordForm(forms.Form):
         return data
 
 
-class CodePasswordForm(PasswordForm):
-    code = forms.RegexField(
+def _code_field():
+    return forms.RegexField(
         label="短信验证码", regex=r"^\d{6}$", error_messages={"invalid": "请输入6位验证码。"}
     )
+
+
+class CodePasswordForm(PasswordForm):
+    code = _code_field()
     field_order = ["code", "password1", "password2"]
+
+
+class CodeForm(forms.Form):
+    """Confirming the registry mobile on /me/: the code only."""
+
+    code = _code_field()
 
 
 class ResetStartForm(forms.Form):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/certificates/request/", views.me_certificate_request, name="certificate_request"),
     path("me/certificates/<int:pk>/download/", views.certificate_download, name="certificate_download"),
     path("me/cards/<int:pk>/download/", views.card_download, name="card_download"),
+    path("me/mobile/confirm/", account_views.confirm_mobile, name="confirm_mobile"),
     path("me/login/", account_views.login_view, name="login"),
     path("me/logout/", account_views.logout_view, name="logout"),
     path("me/activate/<str:uidb64>/<str:token>/", account_views.activate, name="activate"),

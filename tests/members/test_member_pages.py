@@ -88,6 +88,8 @@ def test_login_by_mobile_then_lockout_on_username_and_ip(client, settings, binji
     user = f.member_user(binjiang_member)
     user.set_password(PASSWORD)
     user.save()
+    binjiang_member.recovery_mobile = binjiang_member.mobile  # login by mobile: only a confirmed one
+    binjiang_member.save(update_fields=["recovery_mobile"])
     url = reverse("members:login")
     ok = {"login": binjiang_member.mobile, "password": PASSWORD}
     assert client.post(url, ok, REMOTE_ADDR="10.9.9.1").status_code == 302
@@ -102,6 +104,8 @@ def test_login_by_mobile_then_lockout_on_username_and_ip(client, settings, binji
 
 def test_password_reset_by_sms(client, binjiang_member, sms_outbox):
     f.member_user(binjiang_member)
+    binjiang_member.recovery_mobile = binjiang_member.mobile  # reset goes only to a confirmed mobile
+    binjiang_member.save(update_fields=["recovery_mobile"])
     client.post(reverse("members:password_reset"), {"mobile": binjiang_member.mobile})
     code = re.search(r"\d{6}", sms_outbox[-1]["text"]).group()
     response = client.post(
