@@ -150,7 +150,20 @@ class Member(models.Model):
         parsed = parse_id_number(self.id_number)
         self.birth_date = parsed.birth_date
         self.gender = parsed.gender
+        # A confirmed number belongs to the person who confirmed it with the login they had:
+        # linking the record to another login (staff can) must not hand that login a way in.
+        if self.pk and self.user_id != getattr(self, "_loaded_user_id", self.user_id):
+            self.recovery_mobile = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "recovery_mobile"}
         super().save(*args, **kwargs)
+        self._loaded_user_id = self.user_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_user_id = instance.__dict__.get("user_id")
+        return instance
 
     @property
     def masked_id_number(self) -> str:

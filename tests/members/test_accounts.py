@@ -16,6 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from members import services
+from members.models import Member
 from members.notifications import LocmemSmsBackend
 from tests import factories as f
 
@@ -276,10 +277,10 @@ def test_password_reset_never_reaches_a_staff_or_deactivated_login(
     client, xihu_member, sms_outbox, make_login
 ):
     login = make_login()
-    xihu_member.mobile = "13911112222"
-    xihu_member.recovery_mobile = "13911112222"
     xihu_member.user = login
-    xihu_member.save(update_fields=["mobile", "recovery_mobile", "user"])
+    xihu_member.save(update_fields=["user"])
+    # A number confirmed afterwards: the refusal must come from the kind of login alone.
+    Member.objects.filter(pk=xihu_member.pk).update(mobile="13911112222", recovery_mobile="13911112222")
     _reset(client, "13911112222")
     assert sms_outbox == []
     login.refresh_from_db()
@@ -416,9 +417,9 @@ def test_staff_login_is_refused_at_the_member_login_after_the_right_password(cli
 @pytest.mark.parametrize("make_login", [_staff_login, lambda: f.officer(None, username="officer-x")])
 def test_member_record_linked_to_staff_does_not_log_staff_in_by_mobile(client, xihu_member, make_login):
     login = make_login()
-    xihu_member.mobile = xihu_member.recovery_mobile = "13911112222"
     xihu_member.user = login
-    xihu_member.save(update_fields=["mobile", "recovery_mobile", "user"])
+    xihu_member.save(update_fields=["user"])
+    Member.objects.filter(pk=xihu_member.pk).update(mobile="13911112222", recovery_mobile="13911112222")
     response = client.post(reverse("members:login"), {"login": "13911112222", "password": OLD_PASSWORD})
     assert response.status_code == 200 and not _logged_in(client)
 
@@ -437,3 +438,23 @@ def test_login_by_mobile_needs_exactly_one_member_login(client, xihu, xihu_membe
     _opened(twin)
     response = client.post(reverse("members:login"), {"login": xihu_member.mobile, "password": OLD_PASSWORD})
     assert response.status_code == 200 and not _logged_in(client)
+
+
+def test_relinking_a_record_to_another_login_drops_the_confirmed_mobile(client, staff_user, xihu_member):
+    """Staff may link a record to a login; the number confirmed with the old login does not follow."""
+    old = f.member_user(xihu_member)
+    Member.objects.filter(pk=xihu_member.pk).update(mobile="13911112222", recovery_mobile="13911112222")
+    other = f.UserFactory(username="someone-else")
+    member = Member.objects.get(pk=xihu_member.pk)
+    member.user = other
+    member.save()
+    member.refresh_from_db()
+    assert (member.user_id, member.recovery_mobile) == (other.pk, "")
+    assert old.pk != other.pk
+    # Saving without touching the link keeps the confirmation.
+    Member.objects.filter(pk=member.pk).update(recovery_mobile="13911112222")
+    member = Member.objects.get(pk=member.pk)
+    member.notes = "改备注"
+    member.save()
+    member.refresh_from_db()
+    assert member.recovery_mobile == "13911112222"
