@@ -98,6 +98,20 @@ def test_a_wrong_password_with_a_right_one_time_password_gets_no_token(must_use_
     assert AccessAttempt.objects.filter(username=user.username, failures_since_start=1).exists()
 
 
+def test_repeated_wrong_passwords_lock_the_token_door_for_that_pair(settings, xihu):
+    settings.AXES_FAILURE_LIMIT = 3
+    officer = f.officer(xihu)
+    for _ in range(2):
+        assert ask_token({"username": officer.username, "password": "wrong"}).status_code == 400
+    assert ask_token({"username": officer.username, "password": "wrong"}).status_code == 429
+    # Locked: even the right password gets no token now, from this address.
+    assert ask_token({"username": officer.username, "password": PASSWORD}).status_code == 429
+    assert not Token.objects.filter(user=officer).exists()
+    # Another address is not locked out (the pair is locked, not the username).
+    response = ask_token({"username": officer.username, "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 200
+
+
 def test_required_association_staff_without_a_device_gets_no_token(settings):
     settings.OTP_REQUIRED_FOR_ASSOCIATION = True
     staff = f.association_staff()
