@@ -1,33 +1,19 @@
 """The portal's admin site: Django's admin with the staff dashboard as its index page and
 two-factor authentication (django-otp TOTP) for staff.
 
-OTP is optional for every staff user who has enrolled a device (then always asked), and
-required for superusers and association staff when ``OTP_REQUIRED_FOR_ASSOCIATION`` is on:
-such a user without a confirmed device cannot log in.
+Who must give a one-time password is decided once, in ``members.second_factor`` (the same
+policy guards the API token and API sessions): every user who has enrolled a device, and
+superusers and association staff when ``OTP_REQUIRED_FOR_ASSOCIATION`` is on (such a user
+without a confirmed device cannot log in).
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
-from members.roles import is_association_staff
-
-
-def otp_required_for(user) -> bool:
-    """Must this user present a one-time password to use the admin?"""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    # Cached on the user object for the request: the admin asks several times per page.
-    cached = getattr(user, "_laomo_otp_required", None)
-    if cached is None:
-        cached = user_has_device(user, confirmed=True) or (
-            settings.OTP_REQUIRED_FOR_ASSOCIATION and (user.is_superuser or is_association_staff(user))
-        )
-        user._laomo_otp_required = cached
-    return cached
+from members.second_factor import NOT_ENROLLED_MESSAGE, second_factor_required, second_factor_satisfied
 
 
 class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
@@ -58,13 +44,10 @@ class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
     def clean(self):
         cleaned = super().clean()
         user = self.get_user()
-        if user is None or not otp_required_for(user):
+        if user is None or not second_factor_required(user):
             return cleaned
         if not user_has_device(user, confirmed=True):
-            raise forms.ValidationError(
-                "此账号必须使用两步验证登录，但尚未绑定验证器。请联系协会管理员绑定后再登录。",
-                code="otp_not_enrolled",
-            )
+            raise forms.ValidationError(NOT_ENROLLED_MESSAGE, code="otp_not_enrolled")
         self.clean_otp(user)
         return cleaned
 
@@ -82,7 +65,7 @@ class PortalAdminSite(admin.AdminSite):
             return False
         # A session that skipped the second factor (e.g. logged in before OTP was
         # required) is sent back to the login page.
-        return not otp_required_for(request.user) or request.user.is_verified()
+        return second_factor_satisfied(request)
 
     def index(self, request, extra_context=None):
         from .dashboard import dashboard_for

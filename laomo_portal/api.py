@@ -2,9 +2,9 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from members.api.auth_views import ObtainTokenView
 from members.api.document_views import (
     CertificateViewSet,
     CraftsmanCardViewSet,
@@ -43,6 +43,6 @@ router.register("newsletter-issues", NewsletterIssueViewSet, basename="newslette
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

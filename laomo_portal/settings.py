@@ -265,9 +265,10 @@ SIMPLE_HISTORY_EDIT = False
 
 REST_FRAMEWORK = {
     # Token first, so that an anonymous request gets 401 with a WWW-Authenticate header.
+    # Both refuse an account whose required second factor was skipped (members.second_factor).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "members.api.authentication.SecondFactorTokenAuthentication",
+        "members.api.authentication.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: no browsable API in production (SECURITY.md).
