@@ -22,6 +22,7 @@ from .errors import DomainError
 from .forms import ClaimForm, CodeForm, CodePasswordForm, LoginForm, PasswordForm, ResetStartForm
 from .models import Member
 from .notifications import SmsError
+from .second_factor import second_factor_required
 from .services.accounts import (
     member_activation_user,
     member_confirm_recovery_mobile,
@@ -62,9 +63,9 @@ def login_view(request):
             username=_login_username(form.cleaned_data["login"]),
             password=form.cleaned_data["password"],
         )
-        if user is not None and not member_login_reachable(user):
-            # The password was right, but staff sign in only through the admin, which asks
-            # for their second factor: no session is created here.
+        if user is not None and (not member_login_reachable(user) or second_factor_required(user)):
+            # The password was right, but staff (and anyone the one second-factor policy
+            # covers) sign in only through the admin, which asks for the code: no session here.
             form.add_error(None, STAFF_ELSEWHERE)
         elif user is not None:
             login(request, user)

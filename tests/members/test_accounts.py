@@ -458,3 +458,13 @@ def test_relinking_a_record_to_another_login_drops_the_confirmed_mobile(client, 
     member.save()
     member.refresh_from_db()
     assert member.recovery_mobile == "13911112222"
+
+
+def test_member_login_with_an_enrolled_second_factor_is_sent_to_the_admin_door(client, xihu_member):
+    """The one second-factor policy: a login that must present a code gets no session here."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = f.member_user(xihu_member, username="member-with-totp")
+    TOTPDevice.objects.create(user=user, name="手机验证器", confirmed=True)
+    response = client.post(reverse("members:login"), {"login": "member-with-totp", "password": OLD_PASSWORD})
+    assert response.status_code == 200 and not _logged_in(client)
