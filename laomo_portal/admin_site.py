@@ -72,3 +72,53 @@ class PortalAdminSite(admin.AdminSite):
 
         context = {"dashboard": dashboard_for(request.user), **(extra_context or {})}
         return super().index(request, context)
+
+    # ---- the "view on site" shortcut, scoped ------------------------------------------------
+
+    def get_urls(self):
+        from django.urls import path
+
+        # Django's /admin/r/<ct>/<pk>/ redirects to any object's page without a scope check
+        # (an oracle for another branch's drafts): ours replaces it, under the same name.
+        urls = [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
+        shortcut = self.admin_view(self.view_on_site)
+        return [path("r/<path:content_type_id>/<path:object_id>/", shortcut, name="view_on_site"), *urls]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Redirect to an object's page only if the user may read it; 404 for everything else.
+
+        The object must belong to a model registered here that the user may view, and be
+        among the rows the user may read: ``readable_by`` where the model has it
+        (publications: published, or a draft the user may preview), else
+        ``visible_to`` for branch-owned models. Out of scope, missing and malformed ids
+        answer the same 404.
+        """
+        from django.contrib.contenttypes import views as contenttype_views
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.exceptions import ValidationError
+        from django.http import Http404
+
+        from members.admin_base import is_branch_owned
+
+        if not (content_type_id.isascii() and content_type_id.isdigit() and len(content_type_id) <= 9):
+            raise Http404
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        if model_admin is None or not model_admin.has_view_or_change_permission(request):
+            raise Http404
+        queryset = model._default_manager.all()
+        if hasattr(queryset, "readable_by"):
+            queryset = queryset.readable_by(request.user)
+        elif is_branch_owned(model):
+            queryset = queryset.visible_to(request.user)
+        try:
+            pk = model._meta.pk.to_python(object_id)
+            found = pk is not None and queryset.filter(pk=pk).exists()
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            found = False
+        if not found:
+            raise Http404
+        return contenttype_views.shortcut(request, content_type_id, str(pk))

@@ -14,9 +14,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_base import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
+from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
 from members.roles import is_association_staff
@@ -266,7 +265,7 @@ class BookDistributionInline(admin.TabularInline):
 
 
 @admin.register(Book)
-class BookAdmin(SimpleHistoryAdmin):
+class BookAdmin(PortalModelAdmin):
     list_display = ["series", "volume", "title", "publisher", "isbn_formatted", "year", "copies_given"]
     list_filter = ["series", "year", "publisher"]
     search_fields = ["title", "editor", "isbn", "publisher"]
@@ -286,7 +285,7 @@ class BookAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BookDistribution)
-class BookDistributionAdmin(SimpleHistoryAdmin):
+class BookDistributionAdmin(PortalModelAdmin):
     list_display = ["date", "book", "recipient", "recipient_kind", "copies", "contact"]
     list_filter = ["recipient_kind", "book", "date"]
     search_fields = ["recipient", "book__title"]

@@ -33,9 +33,19 @@ class PortalModelPermissions(permissions.DjangoModelPermissions):
 
 
 class ScopedViewSetMixin:
-    """Rows limited to ``visible_to(request.user)``; create forces an officer's branch."""
+    """Rows limited to ``visible_to(request.user)``; create forces an officer's branch.
+
+    A user whose scope is empty (an officer whose profile names no branch, a staff login
+    without a role) writes nothing: every unsafe method (create, update, destroy and the
+    extra actions) is refused before it reaches the viewset, whatever its permissions.
+    """
 
     permission_classes = [PortalModelPermissions]
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.method not in permissions.SAFE_METHODS and user_scope(request.user).is_empty:
+            self.permission_denied(request, message="您的账号未分配分会或角色，不能新增或修改记录。")
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
+from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
 from members.spreadsheets import xlsx_response
@@ -172,7 +171,7 @@ class CondolenceVisitAdmin(ScopedModelAdmin):
 
 
 @admin.register(VisitCampaign)
-class VisitCampaignAdmin(SimpleHistoryAdmin):
+class VisitCampaignAdmin(PortalModelAdmin):
     list_display = ["name", "occasion", "year", "starts_on", "ends_on", "status", "progress"]
     list_filter = ["occasion", "year", "status"]
     actions = ["generate_lists"]

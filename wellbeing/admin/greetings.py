@@ -9,9 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_base import ScopedModelAdmin
+from members.admin_base import PortalModelAdmin, ScopedModelAdmin
 from members.audit import access_log_record
 from members.documents import render_pdf
 from members.errors import DomainError
@@ -45,7 +44,7 @@ class GreetingSettingsForm(forms.ModelForm):
 
 
 @admin.register(GreetingSettings)
-class GreetingSettingsAdmin(SimpleHistoryAdmin):
+class GreetingSettingsAdmin(PortalModelAdmin):
     """One row: who is greeted and how (association staff)."""
 
     form = GreetingSettingsForm
@@ -72,7 +71,7 @@ class GreetingSettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GreetingTemplate)
-class GreetingTemplateAdmin(SimpleHistoryAdmin):
+class GreetingTemplateAdmin(PortalModelAdmin):
     list_display = ["channel", "subject", "body"]
 
     def changelist_view(self, request, extra_context=None):

@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
+from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
 from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff, user_scope
@@ -281,7 +280,7 @@ def assignable_officers(user):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(SimpleHistoryAdmin):
+class CalendarDayAdmin(PortalModelAdmin):
     """节假日调整: next year's schedule as soon as it is announced (association staff only)."""
 
     list_display = ["date", "weekday", "kind", "name"]

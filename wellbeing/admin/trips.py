@@ -15,9 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
+from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
 from members.roles import is_association_staff
@@ -49,7 +48,7 @@ def _download(request, *, content: bytes, filename: str, mime: str, target: str,
     return attachment(content, filename, mime)
 
 
-class AssociationOnlyAdmin(SimpleHistoryAdmin):
+class AssociationOnlyAdmin(PortalModelAdmin):
     """Association-owned data: only association staff reach it (officers hold no permission)."""
 
     def has_module_permission(self, request):

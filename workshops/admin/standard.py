@@ -7,9 +7,8 @@ from django.db import models
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline, scoped_queryset
+from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline, scoped_queryset
 from members.audit import access_log_record
 from members.errors import DomainError
 
@@ -63,7 +62,7 @@ class DimensionInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(FrozenStandardMixin, SimpleHistoryAdmin):
+class StandardAdmin(FrozenStandardMixin, PortalModelAdmin):
     list_display = ["__str__", "is_active", "pass_mark", "published_on", "check_result"]
     fields = ["name", "version", "pass_mark", "published_on", "notes", "is_active", "check_result"]
     readonly_fields = ["is_active", "check_result"]
@@ -110,7 +109,7 @@ class CriterionInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(FrozenStandardMixin, SimpleHistoryAdmin):
+class DimensionAdmin(FrozenStandardMixin, PortalModelAdmin):
     list_display = ["name", "standard", "weight", "min_score", "order"]
     list_filter = ["standard"]
     inlines = [CriterionInline]
