@@ -25,6 +25,7 @@ import secrets
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import devices_for_user
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 
 from ..second_factor import second_factor_required, second_factor_satisfied
@@ -86,3 +87,10 @@ class SecondFactorSessionAuthentication(authentication.SessionAuthentication):
         if not second_factor_satisfied(request._request):
             raise exceptions.AuthenticationFailed(SESSION_NOT_VERIFIED_MESSAGE)
         return result
+
+
+class SecondFactorSessionScheme(SessionScheme):
+    """OpenAPI: our session authentication is Django's session cookie, as before."""
+
+    target_class = "members.api.authentication.SecondFactorSessionAuthentication"
+    priority = 0
