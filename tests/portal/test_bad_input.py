@@ -425,3 +425,14 @@ def test_every_api_filterset_is_bounded():
         filterset = getattr(viewset, "filterset_class", None)
         if filterset is not None:
             assert issubclass(filterset, BoundedFilterSet), prefix
+
+
+@pytest.mark.parametrize("position", ["abc", "\x00", "9" * 30, "1e400"])
+@pytest.mark.parametrize("ordering", ["", "&ordering=birth_date", "&ordering=name"])
+def test_a_forged_cursor_is_an_invalid_cursor_not_a_500(people, position, ordering):
+    import base64
+    from urllib.parse import urlencode
+
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    response = client_as(people, "staff", api=True).get(f"/api/members/?cursor={cursor}{ordering}")
+    assert response.status_code in (200, 404), response.content[:300]
