@@ -61,7 +61,9 @@ def request_has_nul(request) -> bool:
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         if _fields_have_nul(request.POST):
             return True
-        return any(contains_nul(upload.name or "") for upload in request.FILES.values())
+        return any(
+            contains_nul(upload.name or "") for _, uploads in request.FILES.lists() for upload in uploads
+        )
     if content_type in JSON_TYPES or content_type.endswith("+json"):
         body = request.body
         # Cheap test first; parse only when a NUL could be there (a literal or a \u0000 escape).
