@@ -1,6 +1,5 @@
 """Admin of birthday greetings: settings, templates, preferences, greetings and the daily cake-delivery list."""
 
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter

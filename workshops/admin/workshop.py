@@ -1,6 +1,5 @@
 """Houses: ordinary fields in the form; the status changes only through transition buttons."""
 
-
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.http import Http404
