@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early: a NUL character anywhere in the request is refused before any view or database.
+    "laomo_portal.middleware.BadInputMiddleware",
     # Static files straight from gunicorn (collected into STATIC_ROOT in the image).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

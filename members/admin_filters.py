@@ -3,9 +3,12 @@
 import datetime
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
 from .models import Honor
+from .parsing import parse_year
 
 
 class HonorExistsFilter(admin.SimpleListFilter):
@@ -20,7 +23,11 @@ class HonorExistsFilter(admin.SimpleListFilter):
         value = self.value()
         if value in (None, ""):
             return queryset
-        honors = Honor.objects.filter(member=OuterRef("pk"), **self.honor_filter(value))
+        try:
+            honors = Honor.objects.filter(member=OuterRef("pk"), **self.honor_filter(value))
+        except (ValueError, ValidationError) as exc:
+            # A value typed into the URL (?honor_level=abc): the admin's "invalid filter" redirect.
+            raise IncorrectLookupParameters(exc) from exc
         return queryset.filter(Exists(honors))
 
 
@@ -53,10 +60,8 @@ class HonorYearFilter(HonorExistsFilter):
         return [(str(y), f"{y}年") for y in range(this_year, this_year - 15, -1)]
 
     def honor_filter(self, value):
-        try:
-            return {"year": int(value)}
-        except ValueError:
-            return {"pk__in": []}
+        year = parse_year(value)
+        return {"pk__in": []} if year is None else {"year": year}
 
 
 AGE_BANDS = [

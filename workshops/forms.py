@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from members.errors import DomainError
+from members.parsing import validate_reasonable_date
 
 from .models import Assessment, Subsidy
 from .models.workshop import Requirement
@@ -17,8 +18,9 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     naming_document_number = forms.CharField(label="命名文号", required=False, max_length=100)
     named_on = forms.DateField(
-        label="命名日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label="命名日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_reasonable_date],
+    )  # fmt: skip
     review_year = forms.IntegerField(label="复核年度", required=False, min_value=2000, max_value=2100)
     reason = forms.CharField(label="撤销原因", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

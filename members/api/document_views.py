@@ -25,6 +25,7 @@ from .document_serializers import (
     CraftsmanCardSerializer,
     OwnCertificateRequestSerializer,
 )
+from .filtering import BoundedFilterSet
 
 PDF_RESPONSE = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF文件"),
@@ -74,7 +75,7 @@ class OwnMemberMixin:
         return self._own_member
 
 
-class CertificateFilter(django_filters.FilterSet):
+class CertificateFilter(BoundedFilterSet):
     member = django_filters.NumberFilter(field_name="member_id", help_text="劳模工匠ID")
     status = django_filters.ChoiceFilter(choices=Certificate.Status.choices, help_text="证明状态")
     render_state = django_filters.ChoiceFilter(
@@ -88,7 +89,7 @@ class CertificateFilter(django_filters.FilterSet):
         fields = ["member", "status", "render_state", "channel", "year"]
 
 
-class CraftsmanCardFilter(django_filters.FilterSet):
+class CraftsmanCardFilter(BoundedFilterSet):
     member = django_filters.NumberFilter(field_name="member_id", help_text="劳模工匠ID")
     status = django_filters.ChoiceFilter(choices=CraftsmanCard.Status.choices, help_text="卡状态")
 

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from rest_framework.filters import BaseFilterBackend
 
 from ..models import Branch, Honor, Member
+from .filtering import BoundedFilterSet
 
 
 def visible_branches(request):
@@ -13,7 +14,13 @@ def visible_branches(request):
     return Branch.objects.visible_to(request.user)
 
 
-class MemberFilter(django_filters.FilterSet):
+class BranchFilter(BoundedFilterSet):
+    class Meta:
+        model = Branch
+        fields = ["kind", "active"]
+
+
+class MemberFilter(BoundedFilterSet):
     branch = django_filters.ModelChoiceFilter(queryset=visible_branches, label="所属分会")
     honor_kind = django_filters.ChoiceFilter(
         choices=Honor.Kind.choices, method="filter_honor", label="荣誉类别"
@@ -40,7 +47,7 @@ def visible_members(request):
     return Member.objects.visible_to(request.user)
 
 
-class HonorFilter(django_filters.FilterSet):
+class HonorFilter(BoundedFilterSet):
     # Scoped choices: another branch's member id is refused exactly like a missing one.
     member = django_filters.ModelChoiceFilter(queryset=visible_members, label="劳模工匠")
 

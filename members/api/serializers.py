@@ -1,11 +1,25 @@
-"""Serializers of the registry API; every field named, branch/status/user never mass-assigned."""
+"""Serializers of the registry API; every field named, branch/status/user never mass-assigned.
 
+The 身份证号 is written once, at creation, and never through a PATCH: any ``id_number`` in an
+update is refused with one message, whatever its value, so a PATCH cannot confirm a guess.
+A number already in the registry is refused at creation with one message (never an
+IntegrityError), the same for every branch, and the attempt is written to the access log.
+"""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from ..idcard import mask_id_number, mask_phone, normalise, parse_id_number
-from ..models import Branch, Honor, Member
+from ..audit import access_log_record
+from ..idcard import mask_id_number, mask_phone, parse_id_number
+from ..models import AccessLog, Branch, Honor, Member
 from ..roles import is_association_staff
 from .base import ScopedPrimaryKeyRelatedField
+
+ID_NUMBER_FROZEN = "身份证号创建后不可通过接口修改。"
+ID_NUMBER_TAKEN = "该身份证号不能在此登记：名册中已有此人。如需调入，请联系协会办理转移。"
 
 
 class BranchSerializer(serializers.ModelSerializer):
@@ -42,7 +56,7 @@ class MemberHonorSerializer(serializers.ModelSerializer):
 class MemberSerializer(serializers.ModelSerializer):
     """A member; ID number and phone are masked for every role but association staff."""
 
-    id_number = serializers.CharField(max_length=18, help_text="18位身份证号；创建后不可通过接口修改")
+    id_number = serializers.CharField(read_only=True, help_text="身份证号（创建后不可通过接口修改）")
     branch = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="所属分会ID（只读；转移请走转移流程）"
     )
@@ -58,15 +72,11 @@ class MemberSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["gender", "birth_date", "status", "category", "created_at", "updated_at"]
 
-    def validate_id_number(self, value):
-        if self.instance is not None and normalise(value) != self.instance.id_number:
-            raise serializers.ValidationError("身份证号创建后不可修改。")
-        from django.core.exceptions import ValidationError
-
-        try:
-            return parse_id_number(value).value
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
+    def to_internal_value(self, data):
+        # Refused whatever the value: a right and a wrong guess get the same answer.
+        if self.instance is not None and isinstance(data, Mapping) and "id_number" in data:
+            raise serializers.ValidationError({"id_number": [ID_NUMBER_FROZEN]})
+        return super().to_internal_value(data)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -81,6 +91,35 @@ class MemberSerializer(serializers.ModelSerializer):
 class MemberCreateSerializer(MemberSerializer):
     """Creation: association staff name the branch; an officer's branch is forced by the view."""
 
+    id_number = serializers.CharField(max_length=18, help_text="18位身份证号；创建后不可通过接口修改")
     branch = ScopedPrimaryKeyRelatedField(
         queryset=Branch.objects.all(), required=False, help_text="所属分会ID"
     )
+
+    def validate_id_number(self, value):
+        try:
+            number = parse_id_number(value).value
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        existing = Member.objects.filter(id_number=number).values_list("pk", flat=True).first()
+        if existing is not None:
+            self._log_taken(existing)
+            raise serializers.ValidationError(ID_NUMBER_TAKEN)
+        return number
+
+    def _log_taken(self, member_id):
+        """A full number confirmed to be in the registry: logged like a view of it (never the number)."""
+        request = self.context.get("request")
+        access_log_record(
+            user=getattr(request, "user", None), action=AccessLog.Action.VIEW_ID,
+            target="新增劳模工匠：身份证号已在名册中（接口）", request=request,
+            detail={"endpoint": getattr(request, "path", ""), "member_id": member_id},
+        )  # fmt: skip
+
+    def create(self, validated_data):
+        # Two requests racing with the same number: the unique constraint decides, same answer.
+        try:
+            with transaction.atomic():
+                return super().create(validated_data)
+        except IntegrityError:
+            raise serializers.ValidationError({"id_number": [ID_NUMBER_TAKEN]}) from None

@@ -10,7 +10,7 @@ from ..audit import access_log_record
 from ..models import AccessLog, Branch, Honor, Member
 from ..roles import is_association_staff, user_scope
 from .base import ScopedModelViewSet, ScopedReadOnlyViewSet
-from .filters import HonorFilter, MemberFilter, MemberSearchFilter
+from .filters import BranchFilter, HonorFilter, MemberFilter, MemberSearchFilter
 from .serializers import BranchSerializer, HonorSerializer, MemberCreateSerializer, MemberSerializer
 
 
@@ -24,7 +24,7 @@ class BranchViewSet(ScopedReadOnlyViewSet):
     queryset = Branch.objects.all()
     serializer_class = BranchSerializer
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
-    filterset_fields = ["kind", "active"]
+    filterset_class = BranchFilter
     ordering_fields = ["sort_order", "name"]
     pagination_class = None
 

@@ -109,7 +109,14 @@ def member_import_validate(*, job: MemberImport, data: bytes | None = None) -> M
         return job
     report = plan.report()
     status = MemberImport.Status.READY if plan.ok else MemberImport.Status.INVALID
-    _set_status(job, status, report=report, total_rows=plan.total)
+    try:
+        _set_status(job, status, report=report, total_rows=plan.total)
+    except DatabaseError:
+        # A report the database refuses must not leave the job in 校验中 with the upload on disk.
+        logger.exception("member import %s: the validation report could not be stored", job.pk)
+        message = "校验结果无法保存（文件中可能含有无效字符），请检查文件后重新上传。"
+        _set_status(job, MemberImport.Status.INVALID, report={"fatal": message, "errors": []})
+        status = MemberImport.Status.INVALID
     if status == MemberImport.Status.INVALID:
         _discard_file(job)
     progress_set(job.pk, "validated", plan.total, plan.total)

@@ -375,7 +375,9 @@ def iter_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
         span = _sheet_data_span(text)
         if span is not None:
             del sheet_xml
-            yield from _iter_sheet_text(text, shared, *span)
+            # XML forbids NUL, but this fast path reads the text without an XML parser.
+            rows = _iter_sheet_text(text, shared, *span)
+            yield from refuse_nul(rows, what="Excel文件") if "\x00" in text else rows
             return
         del text
     yield from _iter_sheet_events(sheet_xml, shared)
@@ -459,8 +461,25 @@ def decode_csv(data: bytes) -> str:
         raise ImportFileError("CSV文件编码无法识别，请另存为UTF-8或GBK编码。", code="csv_encoding") from None
 
 
+def refuse_nul(rows: Iterator[tuple[int, list]], *, what: str) -> Iterator[tuple[int, list]]:
+    """Rows unchanged, until one holds a NUL character: a row-numbered refusal.
+
+    PostgreSQL stores no NUL in text (nor in the report's JSON); the readers wrap their rows
+    in this only when the file holds a NUL byte at all, so a clean file pays nothing.
+    """
+    for number, row in rows:
+        if any(isinstance(cell, str) and "\x00" in cell for cell in row):
+            raise ImportFileError(f"{what}第{number}行含有无效字符（NUL），请检查后再导入。", code="nul")
+        yield number, row
+
+
 def iter_csv(data: bytes) -> Iterator[tuple[int, list]]:
     text = decode_csv(data)
+    rows = _iter_csv_text(text)
+    yield from refuse_nul(rows, what="CSV文件") if "\x00" in text else rows
+
+
+def _iter_csv_text(text: str) -> Iterator[tuple[int, list]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     number = 0
     try:

@@ -2,10 +2,12 @@
 
 import django_filters
 
+from members.api.filtering import BoundedFilterSet
+
 from ..models import NewsletterIssue
 
 
-class NewsletterIssueFilter(django_filters.FilterSet):
+class NewsletterIssueFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(field_name="month__year", label="年度")
 
     class Meta:

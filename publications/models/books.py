@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from members.parsing import validate_reasonable_date
 from members.uploads import validate_image
 
 from ..isbn import format_isbn13, normalise_isbn, to_isbn13, validate_isbn
@@ -88,7 +89,7 @@ class BookDistribution(models.Model):
     recipient = models.CharField("受赠单位", max_length=150)
     recipient_kind = models.CharField("单位类别", max_length=20, choices=RecipientKind.choices)
     copies = models.PositiveIntegerField("册数")
-    date = models.DateField("赠送日期")
+    date = models.DateField("赠送日期", validators=[validate_reasonable_date])
     contact = models.CharField("接收人", max_length=50, blank=True)
     notes = models.CharField("备注", max_length=200, blank=True)
 

@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date
 from members.uploads import validate_image
 
 from ..querysets import ExhibitionQuerySet, WorkQuerySet
@@ -20,8 +21,8 @@ class Exhibition(models.Model):
     """An exhibition with its dates and venue."""
 
     title = models.CharField("展览名称", max_length=150)
-    start_date = models.DateField("开幕日期")
-    end_date = models.DateField("闭幕日期")
+    start_date = models.DateField("开幕日期", validators=[validate_reasonable_date])
+    end_date = models.DateField("闭幕日期", validators=[validate_reasonable_date])
     venue = models.CharField("地点", max_length=150)
     organiser = models.CharField("主办单位", max_length=150, blank=True)
     description = models.TextField("简介", blank=True)

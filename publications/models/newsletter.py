@@ -15,6 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date
 from members.uploads import validate_image
 
 from ..querysets import ArticlePhotoQuerySet, ArticleQuerySet, NewsletterIssueQuerySet
@@ -33,7 +34,9 @@ class NewsletterIssue(models.Model):
         PUBLISHED = "published", "已发布"
 
     number = models.PositiveIntegerField("期号", unique=True, help_text="全刊连续编号，如第20期填20。")
-    month = models.DateField("出版月份", help_text="任选该月中的一天，保存为该月1日。")
+    month = models.DateField(
+        "出版月份", help_text="任选该月中的一天，保存为该月1日。", validators=[validate_reasonable_date]
+    )
     title = models.CharField("本期主题", max_length=100, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True

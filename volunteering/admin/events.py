@@ -13,6 +13,7 @@ from django.urls import path
 from members.admin_base import ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
+from members.parsing import parse_year
 from members.spreadsheets import xlsx_response
 
 from .. import services
@@ -149,11 +150,7 @@ class ServiceEventAdmin(ScopedModelAdmin):
         return [path("statistics/", view, name="volunteering_serviceevent_statistics"), *super().get_urls()]
 
     def _year(self, request) -> int:
-        try:
-            year = int(request.GET.get("year", ""))
-        except ValueError:
-            return datetime.date.today().year
-        return year if 1990 <= year <= 2100 else datetime.date.today().year
+        return parse_year(request.GET.get("year"), default=datetime.date.today().year)
 
     def statistics_view(self, request):
         """Yearly figures per branch and category, as the user may see them; ?format=xlsx exports."""

@@ -1,9 +1,11 @@
 import django_filters
 
+from members.api.filtering import BoundedFilterSet
+
 from ..models import ServiceEvent
 
 
-class ServiceEventFilter(django_filters.FilterSet):
+class ServiceEventFilter(BoundedFilterSet):
     team = django_filters.NumberFilter(field_name="team_id", help_text="服务队ID")
     branch = django_filters.NumberFilter(field_name="team__branch_id", help_text="分会ID")
     category = django_filters.ChoiceFilter(choices=ServiceEvent.Category.choices, help_text="类别")

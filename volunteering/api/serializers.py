@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from members.api.base import ScopedPrimaryKeyRelatedField
 from members.models import Member
+from members.parsing import validate_reasonable_date
 
 from ..models import Course, Participation, ServiceEvent, ServiceTeam
 from ..models.events import MAX_EVENT_HOURS
@@ -47,7 +48,8 @@ class ServiceEventCreateSerializer(serializers.Serializer):
     team = ScopedPrimaryKeyRelatedField(queryset=ServiceTeam.objects.all(), help_text="服务队ID")
     title = serializers.CharField(max_length=200, help_text="活动名称")
     category = serializers.ChoiceField(choices=ServiceEvent.Category.choices, help_text="类别")
-    date = serializers.DateField(help_text="日期")
+    # Declared by hand, so the model's validators are named again here.
+    date = serializers.DateField(validators=[validate_reasonable_date], help_text="日期")
     duration_hours = serializers.DecimalField(
         max_digits=6,
         decimal_places=1,

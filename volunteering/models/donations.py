@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date
 
 from ..querysets import DonationQuerySet
 from .teams import ServiceTeam
@@ -40,7 +41,7 @@ class Donation(models.Model):
     branch = models.ForeignKey(
         Branch, verbose_name="所属分会", on_delete=models.PROTECT, related_name="donations", editable=False
     )
-    date = models.DateField("捐赠日期", db_index=True)
+    date = models.DateField("捐赠日期", db_index=True, validators=[validate_reasonable_date])
     value = models.DecimalField(
         "金额/折合价值（元）",
         max_digits=14,

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from members.models import Member
+from members.parsing import validate_reasonable_date
 from members.storage import branch_file_storage
 from members.uploads import validate_image
 
@@ -44,7 +45,7 @@ class ServiceEvent(models.Model):
     team = models.ForeignKey(
         ServiceTeam, verbose_name="服务队", on_delete=models.PROTECT, related_name="events"
     )
-    date = models.DateField("日期", db_index=True)
+    date = models.DateField("日期", db_index=True, validators=[validate_reasonable_date])
     duration_hours = models.DecimalField(
         "时长（小时）",
         max_digits=6,

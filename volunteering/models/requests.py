@@ -6,6 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch
+from members.parsing import validate_reasonable_date
 
 from ..querysets import ServiceRequestQuerySet
 from .teams import Beneficiary, ServiceTeam
@@ -41,7 +42,9 @@ class ServiceRequest(models.Model):
     contact_name = models.CharField("联系人", max_length=50)
     contact_phone = models.CharField("联系电话", max_length=30)
     urgency = models.CharField("紧急程度", max_length=20, choices=Urgency.choices, default=Urgency.LOW)
-    received_at = models.DateTimeField("提出时间", default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(
+        "提出时间", default=timezone.now, db_index=True, validators=[validate_reasonable_date]
+    )
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False, db_index=True
     )

@@ -4,6 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date
 
 from ..querysets import BeneficiaryQuerySet, ServiceTeamQuerySet, TeamMembershipQuerySet
 
@@ -34,7 +35,7 @@ class ServiceTeam(models.Model):
     speciality = models.CharField(
         "专长领域", max_length=200, blank=True, help_text="如“数控加工、焊接工艺、电气设备检修”。"
     )
-    founded_on = models.DateField("成立日期", null=True, blank=True)
+    founded_on = models.DateField("成立日期", null=True, blank=True, validators=[validate_reasonable_date])
     active = models.BooleanField("在册", default=True)
     description = models.TextField("简介", blank=True)
 
@@ -60,7 +61,7 @@ class TeamMembership(models.Model):
     member = models.ForeignKey(
         Member, verbose_name="队员", on_delete=models.CASCADE, related_name="team_memberships"
     )
-    joined_on = models.DateField("加入日期", null=True, blank=True)
+    joined_on = models.DateField("加入日期", null=True, blank=True, validators=[validate_reasonable_date])
 
     history = HistoricalRecords()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
+from members.parsing import parse_year
 from members.spreadsheets import xlsx_response
 
 from ..exports import care_report_xlsx
@@ -140,10 +141,7 @@ class CondolenceVisitAdmin(ScopedModelAdmin):
         """Per branch and year: visits, people reached, cash and goods against the budget; .xlsx export."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            year = int(request.GET.get("year", ""))
-        except ValueError:
-            year = timezone.localdate().year
+        year = parse_year(request.GET.get("year"), default=timezone.localdate().year)
         rows = care_report(year=year, user=request.user)
         if request.GET.get("format") == "xlsx":
             access_log_record(

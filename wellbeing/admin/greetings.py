@@ -1,7 +1,5 @@
 """Admin of birthday greetings: settings, templates, preferences, greetings and the daily cake-delivery list."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
@@ -15,6 +13,7 @@ from members.audit import access_log_record
 from members.documents import render_pdf
 from members.errors import DomainError
 from members.models import Branch
+from members.parsing import parse_date, parse_int
 from members.spreadsheets import XLSX_MIME, attachment
 
 from ..exports import cake_list_rows, cake_list_xlsx
@@ -198,14 +197,11 @@ class GreetingAdmin(ScopedModelAdmin):
         """The day's cake-delivery list (生日蛋糕配送名单): page, .xlsx or printable PDF."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            day = datetime.date.fromisoformat(request.GET.get("date", ""))
-        except ValueError:
-            day = timezone.localdate()
+        day = parse_date(request.GET.get("date"), default=timezone.localdate())
         greetings = self.get_queryset(request).cake_list(day)
         branches = Branch.objects.visible_to(request.user)
-        branch_id = request.GET.get("branch")
-        branch = branches.filter(pk=branch_id).first() if branch_id and branch_id.isdigit() else None
+        branch_id = parse_int(request.GET.get("branch"), min_value=1)
+        branch = branches.filter(pk=branch_id).first() if branch_id else None
         if branch is not None:
             greetings = greetings.filter(member__branch=branch)
         rows = cake_list_rows(greetings)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
+from members.parsing import parse_year
 from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff, user_scope
 from members.spreadsheets import xlsx_response
 
@@ -208,10 +209,7 @@ class InquiryAdmin(ScopedModelAdmin):
         """Counts per channel, category, branch and month of one year; .xlsx export."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            year = int(request.GET.get("year", ""))
-        except ValueError:
-            year = timezone.localdate().year
+        year = parse_year(request.GET.get("year"), default=timezone.localdate().year)
         start = timezone.make_aware(datetime.datetime(year, 1, 1))
         end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
         qs = self.get_queryset(request).filter(received_at__gte=start, received_at__lt=end)

@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
+from members.parsing import parse_year
 from members.roles import is_association_staff
 from members.spreadsheets import XLSX_MIME, attachment
 
@@ -204,10 +205,7 @@ class ConvalescenceTripAdmin(AssociationOnlyAdmin):
     def report_view(self, request):
         if not is_association_staff(request.user):
             raise Http404
-        try:
-            year = int(request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
-            year = timezone.localdate().year
+        year = parse_year(request.GET.get("year"), default=timezone.localdate().year)
         report = docs.annual_report(year=year)
         if request.GET.get("format") == "xlsx":
             return _download(

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from members.api.base import ScopedModelViewSet, ScopedPrimaryKeyRelatedField
+from members.api.filtering import BoundedFilterSet
 from members.errors import ConflictError
 from members.idcard import mask_phone
 from members.models import Member
@@ -40,7 +41,7 @@ class CondolenceVisitSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(field_name="visit_date", lookup_expr="year", label="年度")
 
     class Meta:
@@ -122,7 +123,7 @@ class InquiryTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="答复内容或回访情况")
 
 
-class InquiryFilter(django_filters.FilterSet):
+class InquiryFilter(BoundedFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期未答复")
 
     class Meta:

@@ -2,16 +2,18 @@
 
 import django_filters
 
+from members.api.filtering import BoundedFilterSet
+
 from ..models import ConvalescenceTrip, Nomination, TripQuota
 
 
-class TripFilter(django_filters.FilterSet):
+class TripFilter(BoundedFilterSet):
     class Meta:
         model = ConvalescenceTrip
         fields = ["year", "status", "region"]
 
 
-class TripQuotaFilter(django_filters.FilterSet):
+class TripQuotaFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(field_name="trip__year", label="年度")
     trip_status = django_filters.CharFilter(field_name="trip__status", label="团状态")
 
@@ -20,7 +22,7 @@ class TripQuotaFilter(django_filters.FilterSet):
         fields = ["trip", "year", "trip_status"]
 
 
-class NominationFilter(django_filters.FilterSet):
+class NominationFilter(BoundedFilterSet):
     year = django_filters.NumberFilter(field_name="trip__year", label="年度")
 
     class Meta:

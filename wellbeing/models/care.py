@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date, validate_reasonable_year
 from members.querysets import ScopedQuerySet
 from members.storage import branch_file_storage
 from members.uploads import validate_image
@@ -26,7 +27,7 @@ class CareBudget(models.Model):
         Branch, verbose_name="分会", null=True, blank=True, on_delete=models.PROTECT, related_name="care_budgets",
         help_text="留空表示市协会本级经费。",
     )  # fmt: skip
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField("年度", validators=[validate_reasonable_year])
     amount = models.DecimalField("预算金额（元）", max_digits=12, decimal_places=2)
     warn_ratio = models.PositiveSmallIntegerField("预警比例（%）", default=90)
     notes = models.CharField("备注", max_length=200, blank=True)
@@ -72,9 +73,9 @@ class VisitCampaign(models.Model):
 
     name = models.CharField("名称", max_length=100)
     occasion = models.CharField("节日", max_length=20, choices=Occasion.choices)
-    year = models.PositiveSmallIntegerField("年度")
-    starts_on = models.DateField("走访开始")
-    ends_on = models.DateField("走访截止")
+    year = models.PositiveSmallIntegerField("年度", validators=[validate_reasonable_year])
+    starts_on = models.DateField("走访开始", validators=[validate_reasonable_date])
+    ends_on = models.DateField("走访截止", validators=[validate_reasonable_date])
     min_age = models.PositiveSmallIntegerField("年龄不低于", null=True, blank=True, default=70)
     include_hardship = models.BooleanField("含帮扶对象", default=True)
     include_ill_this_year = models.BooleanField("含本年度患重病或遭遇意外者", default=True)
@@ -155,7 +156,7 @@ class CondolenceVisit(models.Model):
     member = models.ForeignKey(
         Member, verbose_name="劳模工匠", on_delete=models.PROTECT, related_name="condolence_visits"
     )
-    visit_date = models.DateField("走访日期")
+    visit_date = models.DateField("走访日期", validators=[validate_reasonable_date])
     visitors = models.CharField("走访人员", max_length=200)
     occasion = models.CharField("慰问事由", max_length=20, choices=Occasion.choices)
     campaign_entry = models.OneToOneField(
@@ -265,10 +266,10 @@ class HardshipCase(models.Model):
         Member, verbose_name="劳模工匠", on_delete=models.PROTECT, related_name="hardship_cases"
     )
     kind = models.CharField("困难类型", max_length=20, choices=Kind.choices)
-    opened_on = models.DateField("登记日期")
+    opened_on = models.DateField("登记日期", validators=[validate_reasonable_date])
     description = models.TextField("困难情况")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
-    closed_on = models.DateField("结案日期", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True, validators=[validate_reasonable_date])
 
     history = HistoricalRecords()
 
@@ -290,7 +291,7 @@ class HardshipFollowUp(models.Model):
     case = models.ForeignKey(
         HardshipCase, verbose_name="帮扶对象", on_delete=models.CASCADE, related_name="follow_ups"
     )
-    date = models.DateField("日期")
+    date = models.DateField("日期", validators=[validate_reasonable_date])
     by = models.CharField("经办人", max_length=50)
     note = models.TextField("跟进情况")
     amount = models.DecimalField("帮扶金额（元）", max_digits=10, decimal_places=2, default=0)

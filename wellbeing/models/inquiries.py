@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from members.idcard import mask_phone
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date
 
 from ..querysets import InquiryLogQuerySet, InquiryQuerySet
 
@@ -49,7 +50,7 @@ class Inquiry(models.Model):
     OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS)
 
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
-    received_at = models.DateTimeField("受理时间")
+    received_at = models.DateTimeField("受理时间", validators=[validate_reasonable_date])
     branch = models.ForeignKey(
         Branch, verbose_name="承办分会", null=True, blank=True, on_delete=models.PROTECT, related_name="inquiries",
         help_text="留空由市协会本级承办。",
@@ -79,8 +80,10 @@ class Inquiry(models.Model):
     policy_explanation = models.TextField(
         "政策解释", blank=True, help_text="诉求超出政策范围时，向当事人所作的解释说明。"
     )
-    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    replied_at = models.DateTimeField(
+        "答复时间", null=True, blank=True, validators=[validate_reasonable_date]
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True, validators=[validate_reasonable_date])
     last_reminded_on = models.DateField("最近提醒日期", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -182,7 +185,7 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", "放假"
         WORKDAY = "workday", "调休上班"
 
-    date = models.DateField("日期", unique=True)
+    date = models.DateField("日期", unique=True, validators=[validate_reasonable_date])
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     name = models.CharField("名称", max_length=30, help_text="如：元旦、春节、国庆节。")
 

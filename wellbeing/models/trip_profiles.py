@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from members.models import Member
+from members.parsing import validate_reasonable_date
 from members.querysets import ScopedQuerySet
 
 
@@ -60,7 +61,9 @@ class MemberWorkProfile(models.Model):
     health_status = models.PositiveSmallIntegerField(
         "健康状况", choices=HealthStatus.choices, null=True, blank=True
     )
-    health_checked_on = models.DateField("健康状况核实日期", null=True, blank=True)
+    health_checked_on = models.DateField(
+        "健康状况核实日期", null=True, blank=True, validators=[validate_reasonable_date]
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

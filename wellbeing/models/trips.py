@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date
 from members.querysets import ScopedQuerySet
 
 from .trip_profiles import PriorityGroup
@@ -72,8 +73,8 @@ class ConvalescenceTrip(models.Model):
     region = models.CharField("线路区域", max_length=20, choices=Region.choices, default=Region.PROVINCE)
     route = models.CharField("线路", max_length=200, help_text="如：杭州—淳安千岛湖—建德")
     destination = models.CharField("目的地/疗休养基地", max_length=100)
-    start_date = models.DateField("出发日期")
-    end_date = models.DateField("返回日期")
+    start_date = models.DateField("出发日期", validators=[validate_reasonable_date])
+    end_date = models.DateField("返回日期", validators=[validate_reasonable_date])
     capacity = models.PositiveSmallIntegerField("总名额")
     cost_per_person = models.DecimalField(
         "人均费用（元）", max_digits=9, decimal_places=2, default=Decimal("0")
@@ -141,8 +142,8 @@ class ProgrammeItem(models.Model):
     )
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     title = models.CharField("内容", max_length=200)
-    starts_at = models.DateTimeField("开始时间")
-    ends_at = models.DateTimeField("结束时间", null=True, blank=True)
+    starts_at = models.DateTimeField("开始时间", validators=[validate_reasonable_date])
+    ends_at = models.DateTimeField("结束时间", null=True, blank=True, validators=[validate_reasonable_date])
     location = models.CharField("地点", max_length=100, blank=True)
     speaker = models.CharField("主讲/负责人", max_length=100, blank=True)
 

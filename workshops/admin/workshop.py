@@ -1,7 +1,5 @@
 """Houses: ordinary fields in the form; the status changes only through transition buttons."""
 
-import datetime
-
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.http import Http404
@@ -13,6 +11,7 @@ from django.utils import timezone
 from members.admin_base import ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
+from members.parsing import parse_year
 from members.roles import user_scope
 from members.spreadsheets import xlsx_response
 
@@ -211,11 +210,7 @@ class WorkshopAdmin(ScopedModelAdmin):
         if not self.has_view_permission(request):
             raise Http404
         this_year = timezone.localdate().year
-        try:
-            year = int(request.GET.get("year", this_year))
-            datetime.date(year, 1, 1)
-        except ValueError:
-            year = this_year
+        year = parse_year(request.GET.get("year"), default=this_year)
         coverage = coverage_report(user=request.user, year=year)
         if request.GET.get("format") == "xlsx":
             headers, rows = coverage_table(coverage)

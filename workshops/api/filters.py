@@ -1,9 +1,11 @@
 import django_filters
 
+from members.api.filtering import BoundedFilterSet
+
 from ..models import Workshop
 
 
-class WorkshopFilter(django_filters.FilterSet):
+class WorkshopFilter(BoundedFilterSet):
     branch = django_filters.NumberFilter(field_name="branch_id", help_text="分会ID")
     status = django_filters.MultipleChoiceFilter(choices=Workshop.Status.choices, help_text="状态（可多选）")
     kind = django_filters.ChoiceFilter(choices=Workshop.Kind.choices, help_text="建设类型")

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from members.api.base import ScopedPrimaryKeyRelatedField
 from members.models import Branch, Member
+from members.parsing import validate_reasonable_date
 
 from ..models import Workshop
 
@@ -32,7 +33,9 @@ class WorkshopApplySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Workshop.Kind.choices, help_text="建设类型")
     address = serializers.CharField(max_length=200, help_text="地址")
     leader = ScopedPrimaryKeyRelatedField(queryset=Member.objects.all(), help_text="负责人（劳模工匠ID）")
-    established_on = serializers.DateField(required=False, allow_null=True, help_text="成立日期")
+    established_on = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_reasonable_date], help_text="成立日期"
+    )
     description = serializers.CharField(required=False, allow_blank=True, default="", help_text="简介")
     branch = ScopedPrimaryKeyRelatedField(
         queryset=Branch.objects.all(),
@@ -49,8 +52,9 @@ class WorkshopTransitionSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=100, help_text="命名文号（命名时必填）"
     )
     named_on = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text="命名日期（命名时必填）"
-    )
+        required=False, allow_null=True, default=None, validators=[validate_reasonable_date],
+        help_text="命名日期（命名时必填）",
+    )  # fmt: skip
     review_year = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=2000, max_value=2100, help_text="复核年度"
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from members.parsing import validate_reasonable_date, validate_reasonable_year
 from members.storage import branch_file_storage
 from members.uploads import validate_image
 
@@ -30,13 +31,13 @@ class Subsidy(models.Model):
     workshop = models.ForeignKey(
         Workshop, verbose_name="劳模工匠之家", on_delete=models.PROTECT, related_name="subsidies"
     )
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField("年度", validators=[validate_reasonable_year])
     amount = models.DecimalField(
         "金额（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
     purpose = models.CharField("用途", max_length=20, choices=Purpose.choices)
     purpose_detail = models.CharField("用途说明", max_length=200, blank=True)
-    paid_on = models.DateField("拨付日期")
+    paid_on = models.DateField("拨付日期", validators=[validate_reasonable_date])
     document_number = models.CharField("拨付文号/凭证号", max_length=100, blank=True)
 
     history = HistoricalRecords()
@@ -78,7 +79,7 @@ class WorkshopActivity(models.Model):
     )
     kind = models.CharField("活动类型", max_length=20, choices=Kind.choices)
     title = models.CharField("活动名称", max_length=150)
-    held_on = models.DateField("活动日期")
+    held_on = models.DateField("活动日期", validators=[validate_reasonable_date])
     participants = models.PositiveIntegerField("参加人数")
     presenters = models.ManyToManyField(
         "members.Member", verbose_name="主讲/展示的劳模工匠", blank=True, related_name="workshop_activities"
@@ -149,7 +150,7 @@ class ActivityPhoto(models.Model):
 class CoverageTarget(models.Model):
     """How many named houses there should be by the end of a year: city-wide or for one branch."""
 
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField("年度", validators=[validate_reasonable_year])
     branch = models.ForeignKey(
         "members.Branch", verbose_name="分会", null=True, blank=True, on_delete=models.CASCADE,
         related_name="workshop_targets", help_text="留空为全市目标。",

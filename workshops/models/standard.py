@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from members.parsing import validate_reasonable_date
 from members.storage import branch_file_storage
 from members.uploads import validate_upload
 
@@ -32,7 +33,7 @@ class Standard(models.Model):
         help_text="加权总分（百分制）达到此分数为合格。",
     )  # fmt: skip
     is_active = models.BooleanField("现行版本", default=False, editable=False)
-    published_on = models.DateField("发布日期", null=True, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True, validators=[validate_reasonable_date])
     notes = models.TextField("说明", blank=True)
 
     history = HistoricalRecords()
@@ -135,7 +136,7 @@ class Assessment(models.Model):
     review_year = models.PositiveSmallIntegerField(
         "复核年度", null=True, blank=True, help_text="年度复核评估必填。"
     )
-    assessed_on = models.DateField("评估日期")
+    assessed_on = models.DateField("评估日期", validators=[validate_reasonable_date])
     assessors = models.CharField("评估组成员", max_length=200, help_text="评估专家或评估组成员姓名。")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,

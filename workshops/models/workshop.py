@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from members.parsing import validate_reasonable_date
 from members.storage import branch_file_storage
 from members.uploads import validate_image
 
@@ -74,7 +75,9 @@ class Workshop(models.Model):
     members = models.ManyToManyField(
         "members.Member", verbose_name="参与的劳模工匠", blank=True, related_name="workshops"
     )
-    established_on = models.DateField("成立日期", null=True, blank=True)
+    established_on = models.DateField(
+        "成立日期", null=True, blank=True, validators=[validate_reasonable_date]
+    )
     description = models.TextField("简介", blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.APPLIED, editable=False, db_index=True
@@ -192,7 +195,7 @@ class WorkshopTransition(models.Model):
         related_name="workshop_transitions",
     )
     actor_name = models.CharField("办理人姓名", max_length=150)
-    at = models.DateTimeField("办理时间", default=timezone.now)
+    at = models.DateTimeField("办理时间", default=timezone.now, validators=[validate_reasonable_date])
     comment = models.TextField("意见", blank=True)
     review_year = models.PositiveSmallIntegerField("复核年度", null=True, blank=True)
     assessment = models.ForeignKey(
