@@ -80,8 +80,11 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self.is_association(request):
             # Officers see an existing member's ID number masked and cannot change it.
+            # Never beside the full birth date, which would give back most of the number
+            # (SECURITY.md, masking): the age says what an officer needs.
+            shown = {"id_number": "masked_id", "birth_date": "age_display"}
             fieldsets = [
-                (title, {**opts, "fields": ["masked_id" if f == "id_number" else f for f in opts["fields"]]})
+                (title, {**opts, "fields": [shown.get(f, f) for f in opts["fields"]]})
                 for title, opts in fieldsets
             ]
         if not self.is_association(request):
@@ -94,7 +97,7 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and not self.is_association(request):
-            fields = [*fields, "masked_id"]
+            fields = [*fields, "masked_id", "age_display"]
         return fields
 
     def get_list_display(self, request):

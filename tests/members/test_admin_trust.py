@@ -334,3 +334,14 @@ def test_shortcut_with_malformed_or_unregistered_ids_is_404(client, staff_user, 
     ct = ContentType.objects.get_for_model(NewsletterIssue).pk
     user_ct = ContentType.objects.get_for_model(Member.history.model).pk
     assert client.get(path.format(ct=ct, user_ct=user_ct)).status_code == 404
+
+
+def test_officer_change_page_shows_age_not_birth_date_beside_the_masked_number(client, xihu_officer, xihu_member):
+    """A masked number beside the full birth date gives most of it back (SECURITY.md)."""
+    client.force_login(xihu_officer)
+    page = client.get(reverse("admin:members_member_change", args=[xihu_member.pk])).content.decode()
+    birth = xihu_member.birth_date
+    assert xihu_member.masked_id_number in page
+    for shown in (birth.isoformat(), f"{birth.year}年{birth.month}月{birth.day}日", xihu_member.id_number[6:14]):
+        assert shown not in page
+    assert "年龄" in page
