@@ -114,7 +114,8 @@ def test_a_version_page_shows_the_old_version_read_only(client, staff_user, xihu
 def test_bad_version_ids_are_404(client, staff_user, xihu_officer, xihu_member, role, suffix):
     client.force_login({"staff": staff_user, "officer": xihu_officer}[role])
     base = reverse("admin:members_member_change", args=[xihu_member.pk]).removesuffix("change/")
-    assert client.get(base + suffix).status_code == 404
+    # A NUL never reaches the view: the input middleware answers 400 for every door.
+    assert client.get(base + suffix).status_code == (400 if "%00" in suffix else 404)
 
 
 @pytest.mark.parametrize("role", ["staff", "officer"])
@@ -333,7 +334,8 @@ def test_shortcut_with_malformed_or_unregistered_ids_is_404(client, staff_user, 
     client.force_login(staff_user)
     ct = ContentType.objects.get_for_model(NewsletterIssue).pk
     user_ct = ContentType.objects.get_for_model(Member.history.model).pk
-    assert client.get(path.format(ct=ct, user_ct=user_ct)).status_code == 404
+    path = path.format(ct=ct, user_ct=user_ct)
+    assert client.get(path).status_code == (400 if "%00" in path else 404)
 
 
 def test_officer_change_page_shows_age_not_birth_date_beside_the_masked_number(client, xihu_officer, xihu_member):
