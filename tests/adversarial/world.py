@@ -238,7 +238,9 @@ def build_world(secret_member_name="滨江乙") -> World:
         if model._meta.label not in world.objects:
             overrides = {}
             if model._meta.label == "members.Transfer":
-                overrides = {"member": member, "from_branch": world.binjiang, "to_branch": world.xihu}
+                # Between two branches that are not xihu: an incoming transfer is xihu's to see.
+                third = f.BranchFactory(name="上城区", code="shangcheng")
+                overrides = {"member": member, "from_branch": world.binjiang, "to_branch": third}
             if model._meta.label == "members.OfficerProfile":
                 world.objects[model._meta.label] = world.users["binjiang_officer"].officer_profile
                 continue
@@ -328,6 +330,12 @@ def fingerprint(world: World, role: str) -> dict[str, str]:
                 queryset = queryset.exclude(**{path if path != "pk" else "pk": world.xihu.pk})
             elif model._meta.app_label in PORTAL_APPS:
                 continue  # not branch data: association settings, catalogues
+        if role == "member":
+            # A member's own self-service (certificate requests and their numbering) is theirs.
+            if label == "members.DocumentCounter":
+                continue
+            if is_branch_owned(model) and model.branch_path.startswith("member__"):
+                queryset = queryset.exclude(member=world.xihu_member)
         if label == "authtoken.Token" and role != "staff_unverified" and user is not None:
             queryset = queryset.exclude(user=user)  # a login may fetch its own token
         rows = _row_values(model, queryset)
