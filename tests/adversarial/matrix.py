@@ -111,7 +111,7 @@ _LONG_RUN = re.compile(r"(?:%E9%95%BF|长){8,}")
 def shorten(text: str, limit: int = 220) -> str:
     """Printable: NUL as \\0, the long payload as 长×N, at most ``limit`` characters."""
     text = _LONG_RUN.sub(lambda m: f"长×{m.group(0).count('长') + m.group(0).count('%E9%95%BF')}", text)
-    text = text.replace("\x00", "\\0").replace("%00", "\\0")
+    text = text.replace("\x00", "\\0").replace("%00", "\\0").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 10] + "…"
 
 

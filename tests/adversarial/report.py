@@ -14,7 +14,7 @@ import sys
 def summarise(path: str) -> str:
     rows = [json.loads(line) for line in open(path, encoding="utf-8")]
     tests = [r for r in rows if "requests" in r]
-    failures = [r for r in rows if "kind" in r]
+    failures = [{**r, "detail": r["detail"].replace("\n", " ")} for r in rows if "kind" in r]
     lines = [
         f"tests: {len(tests)}, requests: {sum(r['requests'] for r in tests)}, "
         f"failing requests: {len(failures)} {dict(collections.Counter(r['kind'] for r in failures))}"
@@ -25,7 +25,7 @@ def summarise(path: str) -> str:
             if r["kind"] != kind:
                 continue
             detail = re.sub(r"'[^']*'", "'…'", r["detail"])[:110] if kind == "500" else r["detail"][:130]
-            payload = re.search(r"\[(\w+)", r["request"])
+            payload = re.search(r"\[(other|missing|nul|huge|fardate|long|wrongtype)\b", r["request"])
             groups[(r["door"], r["request"].split()[0], detail)].add(
                 (r["role"], payload.group(1) if payload else "")
             )
