@@ -57,13 +57,34 @@ def officer_branch_id(user) -> int | None:
     return profile.branch_id
 
 
+def _session_lacks_second_factor(user) -> bool:
+    """A request's user whose session skipped the second factor the policy asks of them.
+
+    OTPMiddleware gives a request's user ``is_verified``; a user loaded elsewhere (a task,
+    a command, a token the API accepted only after a verified code) has none and is not
+    held back here.
+    """
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is None:
+        return False
+    from .second_factor import second_factor_required  # it asks roles for the association
+
+    return second_factor_required(user) and not is_verified()
+
+
 def user_scope(user) -> Scope:
-    """The one answer to 'what may this user see?'; fails closed."""
+    """The one answer to 'what may this user see?'; fails closed.
+
+    A session that has not presented the second factor its user must use sees nothing,
+    through every door that scopes (admin, API, files, previews), not only the admin's.
+    """
     if user is None:
         return NOTHING
     if is_association_staff(user):
-        return EVERYTHING
-    branch_id = officer_branch_id(user)
-    if branch_id is not None:
-        return Scope(branch_id=branch_id)
-    return NOTHING
+        scope = EVERYTHING
+    else:
+        branch_id = officer_branch_id(user)
+        scope = Scope(branch_id=branch_id) if branch_id is not None else NOTHING
+    if not scope.is_empty and _session_lacks_second_factor(user):
+        return NOTHING
+    return scope

@@ -289,3 +289,24 @@ def test_the_token_door_is_documented_in_the_schema(xihu):
     post = schema["paths"]["/api/token/"]["post"]
     assert post["summary"] == "获取接口令牌"
     assert "otp_token" in json.dumps(post, ensure_ascii=False)
+
+
+# --- every scoped door, not only the admin and the API -----------------------------------
+def test_unverified_session_sees_nothing_through_any_scoped_door(client, must_use_otp, xihu):
+    """A session that skipped the code gets an empty scope: news previews, /files/, every list."""
+    from members.models import Member
+
+    user, device = must_use_otp
+    f.MemberFactory(branch=xihu)
+    draft = f.NewsletterIssueFactory(branch=xihu)
+    client.force_login(user)
+    request_user = client.get("/news/").wsgi_request.user
+    assert Member.objects.visible_to(request_user).count() == 0
+    assert client.get(f"/news/issues/{draft.number}/").status_code == 404
+    # The same session, once the code is presented, sees its scope again.
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    request_user = client.get("/news/").wsgi_request.user
+    assert Member.objects.visible_to(request_user).count() == 1
+    assert client.get(f"/news/issues/{draft.number}/").status_code == 200
