@@ -60,6 +60,15 @@ class PortalAdminSite(admin.AdminSite):
     login_form = PortalAdminLoginForm
     login_template = "otp/admin111/login.html"
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every admin, the libraries' included, cleans the ids it queries with (members.admin_input)."""
+        from members.admin_input import AdminInputMixin
+
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, AdminInputMixin):
+            admin_class = type(admin_class.__name__, (AdminInputMixin, admin_class), {"__module__": admin_class.__module__})
+        return super().register(model_or_iterable, admin_class, **options)
+
     def has_permission(self, request):
         if not super().has_permission(request):
             return False

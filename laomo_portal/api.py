@@ -20,6 +20,9 @@ from workshops.api.views import WorkshopViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
+# JSON is the only renderer: ".json" suffix routes would only be a second set of doors (and
+# the extra actions, which take no ``format`` argument, answered them with a 500).
+router.include_format_suffixes = False
 router.register("branches", BranchViewSet, basename="branch")
 router.register("members", MemberViewSet, basename="member")
 router.register("honors", HonorViewSet, basename="honor")

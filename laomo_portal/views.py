@@ -1,7 +1,7 @@
 """Project-level views: the health check used by docker-compose and load balancers."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -24,7 +24,10 @@ def public_media(request, path):
     from django.conf import settings
     from django.views.static import serve
 
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:  # a name the file system refuses (too long, …) is a file that is not there
+        raise Http404 from None
     response["Cache-Control"] = "public, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response

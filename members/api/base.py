@@ -6,6 +6,7 @@ fields only accept ids the user may see; model permissions decide what each role
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -87,4 +88,8 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=400)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        # Deleting a row others still refer to (a member with honours, …): refused, nothing changed.
+        message = "该记录仍被其他数据引用（如荣誉、证明、活动记录），不能删除；如需注销，请修改其状态。"
+        return Response({"detail": message, "code": "protected"}, status=409)
     return exception_handler(exc, context)

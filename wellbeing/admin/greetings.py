@@ -65,7 +65,9 @@ class GreetingSettingsAdmin(PortalModelAdmin):
         return "、".join(GreetingChannel(c).label for c in obj.channels if c in GreetingChannel.values)
 
     def changelist_view(self, request, extra_context=None):
-        GreetingSettings.load()
+        # The defaults are written only for someone who may see them: a refused request writes nothing.
+        if self.has_view_permission(request):
+            GreetingSettings.load()
         return super().changelist_view(request, extra_context)
 
 
@@ -74,8 +76,9 @@ class GreetingTemplateAdmin(PortalModelAdmin):
     list_display = ["channel", "subject", "body"]
 
     def changelist_view(self, request, extra_context=None):
-        for channel in GreetingChannel.values:
-            GreetingTemplate.for_channel(channel)
+        if self.has_view_permission(request):  # a refused request writes nothing
+            for channel in GreetingChannel.values:
+                GreetingTemplate.for_channel(channel)
         return super().changelist_view(request, extra_context)
 
 

@@ -1,0 +1,77 @@
+"""Malformed ids at the admin's doors: one mixin that the admin site gives every ModelAdmin.
+
+Django's admin turns some posted ids into queries without cleaning them: the ids of an
+action (``_selected_action``) and the values an autocomplete widget redraws after a form
+error. Text where a number belongs, or a number past 64 bits, then raises inside the
+query (a 500; on PostgreSQL a NUL or an out-of-range integer aborts the transaction).
+``PortalAdminSite.register`` mixes ``AdminInputMixin`` into every registered admin, the
+library's included, so no admin can miss it.
+"""
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+
+# The widest integer key any of our backends stores (PostgreSQL bigint, SQLite INTEGER).
+KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
+INVALID_SELECTION = "所选对象无效，未执行任何操作。"
+
+
+def valid_keys(field, values) -> list:
+    """The values that ``field`` can look up, cleaned; anything malformed is left out."""
+    keys = []
+    for value in values:
+        try:
+            key = field.to_python(value)
+            field.get_prep_value(key)
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            continue
+        if isinstance(key, int) and not KEY_MIN <= key <= KEY_MAX:
+            continue
+        if isinstance(key, str) and "\x00" in key:
+            continue
+        keys.append(key)
+    return keys
+
+
+class SafeAutocompleteMixin(AutocompleteMixin):
+    """Redraws only the submitted values that can be looked up (a form error shows the rest as missing)."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        to_field = remote.model._meta.get_field(remote.field_name) if remote.field_name else remote.model._meta.pk
+        cleaned = {str(key) for key in valid_keys(to_field, [v for v in value if v not in (None, "")])}
+        return super().optgroups(name, [v for v in value if str(v) in cleaned], attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+SAFE_WIDGETS = {AutocompleteSelect: SafeAutocompleteSelect, AutocompleteSelectMultiple: SafeAutocompleteSelectMultiple}
+
+
+class AdminInputMixin:
+    """Cleans the ids the admin would otherwise hand to the database as they came."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if len(valid_keys(self.model._meta.pk, selected)) != len(selected):
+            # None makes the changelist redirect back with the message: nothing was run.
+            self.message_user(request, INVALID_SELECTION, messages.WARNING)
+            return None
+        return super().response_action(request, queryset)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            inner = getattr(formfield.widget, "widget", formfield.widget)  # RelatedFieldWidgetWrapper
+            safe = SAFE_WIDGETS.get(type(inner))
+            if safe is not None:
+                inner.__class__ = safe
+        return formfield
