@@ -33,8 +33,12 @@ class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
     }
 
     def _chosen_device(self, user):
-        # Most staff have one authenticator: use it without asking them to pick it.
+        # Most staff have one authenticator: use it without asking them to pick it. Only a
+        # confirmed device of this user counts: django-otp's form would load any device
+        # named in the form, an unconfirmed one (a lost phone never set up) included.
         device = super()._chosen_device(user)
+        if device is not None and not (device.confirmed and device.user_id == user.pk):
+            device = None
         if device is None:
             devices = list(devices_for_user(user, confirmed=True, for_verify=True))
             if len(devices) == 1:

@@ -50,10 +50,13 @@ def _fields_have_nul(query_dict) -> bool:
 
 
 def request_has_nul(request) -> bool:
-    """A NUL character in the path, a query parameter, a form field, a file name or a JSON string."""
+    """A NUL character in the path, a query parameter, a cookie, a form field, a file name or a JSON string."""
     if contains_nul(request.path_info) or contains_nul(request.META.get("QUERY_STRING", "")):
         return True
     if _fields_have_nul(request.GET):
+        return True
+    # A quoted cookie may carry an octal escape that Django's parser turns into a real NUL.
+    if any(contains_nul(name) or contains_nul(value) for name, value in request.COOKIES.items()):
         return True
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return False

@@ -120,6 +120,7 @@ AXES_RESET_ON_SUCCESS = True
 # clients). Never set it higher than the proxies really in front: the client writes the rest.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "members.audit.client_ip"
+AXES_USERNAME_CALLABLE = "members.audit.login_attempt_username"
 AXES_LOCKOUT_TEMPLATE = "members/me/locked_out.html"
 
 LOGIN_URL = "members:login"

@@ -1,14 +1,16 @@
 """Admin of the registry: branches, members with honours, honours, officers."""
 
+from django import forms
 from django.contrib import admin
 
 from .admin_base import ScopedModelAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline
 from .admin_certificates import invite_members, issue_cards, issue_certificates
 from .admin_filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
 from .admin_io import MemberIOAdminMixin, RegistrationScanInline
-from .audit import access_log_record
-from .idcard import mask_phone
+from .audit import access_log_record, id_numbers_confirmed
+from .idcard import ID_NUMBER_TAKEN, mask_phone
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
+from .querysets import ID_LIKE
 from .roles import is_association_staff
 
 
@@ -26,8 +28,26 @@ class HonorInline(ScopedTabularInline):
     fields = ["kind", "level", "title", "year", "awarding_body", "document_number"]
 
 
+class MemberAdminForm(forms.ModelForm):
+    """The member form: a number already in the registry gets the API's one answer, logged."""
+
+    request = None  # bound by MemberAdmin.get_form
+
+    def validate_unique(self):
+        super().validate_unique()
+        refused = [e for e in self.errors.as_data().get("id_number", []) if e.code == "unique"]
+        if refused and self.request is not None:
+            self.errors["id_number"] = self.error_class([ID_NUMBER_TAKEN])
+            taken = Member.objects.filter(id_number=self.instance.id_number).values_list("pk", flat=True)
+            id_numbers_confirmed(
+                user=self.request.user, door="管理后台登记（号码已在名册中）", member_ids=list(taken[:1]),
+                request=self.request,
+            )
+
+
 @admin.register(Member)
 class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
+    form = MemberAdminForm
     inlines = [HonorInline, RegistrationScanInline]
     actions = [issue_certificates, issue_cards, invite_members]
     list_display = ["name", "category", "branch", "highest_honor", "age_display", "mobile_display", "status"]
@@ -73,7 +93,14 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
                 )  # fmt: skip
         return response
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
     def get_search_results(self, request, queryset, search_term):
+        # The exact match on a full number confirms it (autocomplete asks here too): logged.
+        if ID_LIKE.match((search_term or "").strip()):
+            id_numbers_confirmed(user=request.user, door="管理后台搜索完整身份证号", count=1, request=request)
         return queryset.search(search_term), False
 
     def get_fieldsets(self, request, obj=None):

@@ -19,6 +19,11 @@ CHECK_CHARS = "10X98765432"
 FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９Ｘｘ"}
 
 
+# One answer wherever a number already in the registry is refused (admin, API): it says no
+# more than that, and the door logs the confirmation (members.audit.id_numbers_confirmed).
+ID_NUMBER_TAKEN = "该身份证号不能在此登记：名册中已有此人。如需调入，请联系协会办理转移。"
+
+
 @dataclass(frozen=True)
 class IdNumber:
     """A validated 18-character ID number and what it encodes."""

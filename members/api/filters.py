@@ -4,7 +4,9 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from rest_framework.filters import BaseFilterBackend
 
+from ..audit import id_numbers_confirmed
 from ..models import Branch, Honor, Member
+from ..querysets import ID_LIKE
 from .filtering import BoundedFilterSet
 
 
@@ -63,6 +65,8 @@ class MemberSearchFilter(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         term = request.query_params.get(self.search_param, "")
+        if term and ID_LIKE.match(term.strip()):
+            id_numbers_confirmed(user=request.user, door="接口搜索完整身份证号", count=1, request=request)
         return queryset.search(term) if term else queryset
 
     def get_schema_operation_parameters(self, view):

@@ -12,14 +12,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from ..audit import access_log_record
-from ..idcard import mask_id_number, mask_phone, parse_id_number
-from ..models import AccessLog, Branch, Honor, Member
+from ..audit import id_numbers_confirmed
+from ..idcard import ID_NUMBER_TAKEN, mask_id_number, mask_phone, parse_id_number
+from ..models import Branch, Honor, Member
 from ..roles import is_association_staff
 from .base import ScopedPrimaryKeyRelatedField
 
 ID_NUMBER_FROZEN = "身份证号创建后不可通过接口修改。"
-ID_NUMBER_TAKEN = "该身份证号不能在此登记：名册中已有此人。如需调入，请联系协会办理转移。"
 
 
 class BranchSerializer(serializers.ModelSerializer):
@@ -110,11 +109,10 @@ class MemberCreateSerializer(MemberSerializer):
     def _log_taken(self, member_id):
         """A full number confirmed to be in the registry: logged like a view of it (never the number)."""
         request = self.context.get("request")
-        access_log_record(
-            user=getattr(request, "user", None), action=AccessLog.Action.VIEW_ID,
-            target="新增劳模工匠：身份证号已在名册中（接口）", request=request,
-            detail={"endpoint": getattr(request, "path", ""), "member_id": member_id},
-        )  # fmt: skip
+        id_numbers_confirmed(
+            user=getattr(request, "user", None), door="接口新增（号码已在名册中）", member_ids=[member_id],
+            request=request,
+        )
 
     def create(self, validated_data):
         # Two requests racing with the same number: the unique constraint decides, same answer.

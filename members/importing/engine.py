@@ -77,6 +77,8 @@ class ImportPlan:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
+    # Members whose 身份证号 the file named: the preview confirms each one (logged by the job).
+    matched_member_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -349,6 +351,7 @@ def _match_existing(plan: ImportPlan, officer_branch: int | None) -> None:
             existing[values["id_number"]] = values
     honors: dict[int, set] = {}
     member_ids = [v["pk"] for v in existing.values()]
+    plan.matched_member_ids = member_ids
     for chunk in _chunks(member_ids, LOOKUP_CHUNK):
         for member_id, *key in Honor.objects.filter(member_id__in=chunk).values_list(
             "member_id", "kind", "level", "title", "year"

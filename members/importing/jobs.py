@@ -107,6 +107,10 @@ def member_import_validate(*, job: MemberImport, data: bytes | None = None) -> M
         _set_status(job, MemberImport.Status.INVALID, report={"fatal": exc.message, "errors": []})
         _discard_file(job)
         return job
+    if plan.matched_member_ids:
+        from ..audit import id_numbers_confirmed
+
+        id_numbers_confirmed(user=actor, door="导入预览", member_ids=plan.matched_member_ids)
     report = plan.report()
     status = MemberImport.Status.READY if plan.ok else MemberImport.Status.INVALID
     try:

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from ..audit import id_numbers_confirmed
 from ..errors import DomainError
 from ..models import Member
 
@@ -44,6 +45,8 @@ def registration_scans_from_zip(*, archive, actor) -> dict:
     entries = scan_zip_entries(archive)
     ids = {entry.id_number for entry in entries if entry.id_number}
     members = {m.id_number: m for m in Member.objects.visible_to(actor).filter(id_number__in=ids)}
+    if members:  # the report tells matched numbers from unmatched ones
+        id_numbers_confirmed(user=actor, door="批量上传登记表", member_ids=[m.pk for m in members.values()])
     report = {"matched": [], "unmatched": [], "rejected": []}
     with transaction.atomic():
         for entry in entries:

@@ -223,6 +223,9 @@ def trip_fill_from_waitlist(*, trip, actor=None) -> list[Nomination]:
 def trip_transition(*, trip, to_status, actor, note: str = "") -> ConvalescenceTrip:
     """Move a trip along its life cycle (筹备→报名中→报名截止→已出发→已完成, or 已取消)."""
     _require_association(actor, "变更疗休养团状态")
+    limit = ConvalescenceTrip._meta.get_field("status_note").max_length
+    if len(note) > limit:
+        raise DomainError(f"状态说明最多{limit}个字，请精简后再提交。", code="note_too_long")
     with transaction.atomic():
         trip = _lock_trip(trip)
         if not trip.can_transition_to(to_status):
