@@ -128,3 +128,17 @@ def test_public_media_is_served_and_nothing_outside_it(client, settings, tmp_pat
     assert response["X-Content-Type-Options"] == "nosniff"
     for path in ("/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/publications/../../secret.txt"):
         assert client.get(path).status_code in (400, 404), path
+
+
+@pytest.mark.parametrize(("proxies", "trusted"), [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")])
+def test_forwarded_proto_is_believed_only_from_our_proxies(proxies, trusted):
+    """X-Forwarded-Proto, like X-Forwarded-For, is the client's own word without a proxy of ours."""
+    env = {**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": proxies}
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    result = run_manage("shell", "-c", code, env_overrides=env)
+    assert result.stdout.strip().splitlines()[-1] == trusted, result.stderr
+
+
+def test_compose_counts_the_tls_proxy_in_front():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert compose["x-portal-env"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
