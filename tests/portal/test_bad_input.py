@@ -253,7 +253,7 @@ def test_an_officers_duplicate_id_attempt_is_logged_without_the_number(people, b
     entry = AccessLog.objects.get(username="officer_xihu")
     assert entry.action == AccessLog.Action.VIEW_ID
     assert binjiang_member.id_number not in json.dumps(entry.detail) + entry.target
-    assert entry.detail["member_id"] == binjiang_member.pk
+    assert entry.detail["member_ids"] == [binjiang_member.pk]
 
 
 @pytest.mark.parametrize("role", ["officer", "staff"])
