@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
 
 from members.parsing import contains_nul
 
@@ -28,10 +29,6 @@ class ContentSecurityPolicyMiddleware:
 
 
 INVALID_INPUT_MESSAGE = "请求包含无效字符。"
-INVALID_INPUT_PAGE = (
-    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求无效</title></head>'
-    f"<body><h1>请求无效</h1><p>{INVALID_INPUT_MESSAGE}</p></body></html>"
-)
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 
 
@@ -103,6 +100,8 @@ class BadInputMiddleware:
         if request.path_info.startswith("/api/"):
             response = JsonResponse({"detail": INVALID_INPUT_MESSAGE}, status=400)
         else:
-            response = HttpResponseBadRequest(INVALID_INPUT_PAGE, content_type="text/html; charset=utf-8")
-        response["Content-Security-Policy"] = "default-src 'none'"
+            # The site's own 400 page (no request context: sessions have not run yet).
+            page = render_to_string("400.html", {"message": INVALID_INPUT_MESSAGE})
+            response = HttpResponseBadRequest(page, content_type="text/html; charset=utf-8")
+        response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
         return response

@@ -154,6 +154,8 @@ class Command(BaseCommand):
         if demo_member and not Member.objects.filter(user=member_user).exists():
             demo_member.user = member_user
             demo_member.save(update_fields=["user"])
+            # The demo member opened the account by SMS, so the number counts as confirmed.
+            Member.objects.filter(pk=demo_member.pk).update(recovery_mobile=demo_member.mobile)
         logins.append(("member", f"劳模工匠本人：{demo_member.name if demo_member else '—'}"))
         return logins
 
