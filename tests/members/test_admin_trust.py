@@ -347,3 +347,16 @@ def test_officer_change_page_shows_age_not_birth_date_beside_the_masked_number(c
     for shown in (birth.isoformat(), f"{birth.year}年{birth.month}月{birth.day}日", xihu_member.id_number[6:14]):
         assert shown not in page
     assert "年龄" in page
+
+
+def test_history_pages_speak_chinese(client, staff_user, xihu_member):
+    """The library's list and version page: no 'Changes', 'None' or 'Historical' left in English."""
+    client.force_login(staff_user)
+    xihu_member.notes = "改备注"
+    xihu_member.save()
+    base = reverse("admin:members_member_change", args=[xihu_member.pk]).removesuffix("change/")
+    listing = client.get(base + "history/").content.decode()
+    assert "变更内容" in listing and ">Changes<" not in listing and "None" not in listing
+    record = xihu_member.history.first()
+    version = client.get(base + f"history/{record.history_id}/").content.decode()
+    assert "查看历史版本" in version and "Historical" not in version
