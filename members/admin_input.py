@@ -8,14 +8,20 @@ query (a 500; on PostgreSQL a NUL or an out-of-range integer aborts the transact
 library's included, so no admin can miss it.
 """
 
+import functools
+
 from django.contrib import messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+
+from .parsing import parse_int
 
 # The widest integer key any of our backends stores (PostgreSQL bigint, SQLite INTEGER).
 KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
 INVALID_SELECTION = "所选对象无效，未执行任何操作。"
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
 
 def valid_keys(field, values) -> list:
@@ -40,7 +46,8 @@ class SafeAutocompleteMixin(AutocompleteMixin):
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
-        to_field = remote.model._meta.get_field(remote.field_name) if remote.field_name else remote.model._meta.pk
+        to_name = getattr(remote, "field_name", None)  # a ManyToManyRel has none: the pk
+        to_field = remote.model._meta.get_field(to_name) if to_name else remote.model._meta.pk
         cleaned = {str(key) for key in valid_keys(to_field, [v for v in value if v not in (None, "")])}
         return super().optgroups(name, [v for v in value if str(v) in cleaned], attr)
 
@@ -56,7 +63,25 @@ class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMu
 SAFE_WIDGETS = {AutocompleteSelect: SafeAutocompleteSelect, AutocompleteSelectMultiple: SafeAutocompleteSelectMultiple}
 
 
-class AdminInputMixin:
+class SafeWidgetsMixin:
+    """Autocomplete widgets that redraw only the submitted values that can be looked up."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            inner = getattr(formfield.widget, "widget", formfield.widget)  # RelatedFieldWidgetWrapper
+            safe = SAFE_WIDGETS.get(type(inner))
+            if safe is not None:
+                inner.__class__ = safe
+        return formfield
+
+
+@functools.cache
+def _with_safe_widgets(inline_class):
+    return type(inline_class.__name__, (SafeWidgetsMixin, inline_class), {"__module__": inline_class.__module__})
+
+
+class AdminInputMixin(SafeWidgetsMixin):
     """Cleans the ids the admin would otherwise hand to the database as they came."""
 
     def response_action(self, request, queryset):
@@ -67,11 +92,20 @@ class AdminInputMixin:
             return None
         return super().response_action(request, queryset)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None:
-            inner = getattr(formfield.widget, "widget", formfield.widget)  # RelatedFieldWidgetWrapper
-            safe = SAFE_WIDGETS.get(type(inner))
-            if safe is not None:
-                inner.__class__ = safe
-        return formfield
+    def get_changelist_instance(self, request):
+        # Django parses the date drill-down's year, month and day with int() and catches
+        # ValueError only: a 20-digit year overflows (a 500). Out of range is an invalid filter.
+        if self.date_hierarchy:
+            for part, (low, high) in DATE_PARTS.items():
+                value = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if value is not None and parse_int(value, min_value=low, max_value=high) is None:
+                    raise IncorrectLookupParameters(f"invalid {part}")
+        return super().get_changelist_instance(request)
+
+    def get_inline_instances(self, request, obj=None):
+        # Inlines are not registered with the site: their widgets are made safe here.
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            if not isinstance(inline, SafeWidgetsMixin):
+                inline.__class__ = _with_safe_widgets(type(inline))
+        return inlines

@@ -109,3 +109,24 @@ def test_trip_note_longer_than_its_column_is_refused_with_a_message(staff_user):
         trip_transition(trip=trip, to_status="cancelled", actor=staff_user, note="长" * 201)
     trip.refresh_from_db()
     assert trip.status != "cancelled"
+
+
+@pytest.mark.parametrize("value", [HUGE, "0", "abc", "-5"])
+def test_date_drill_down_out_of_range_is_an_invalid_filter(client, staff_user, value):
+    client.force_login(staff_user)
+    response = client.get("/admin/wellbeing/inquiry/", {"received_at__year": value})
+    assert response.status_code == 302 and response.url.endswith("?e=1")
+
+
+def test_inline_autocomplete_with_a_malformed_value_shows_the_form_again(client, staff_user, xihu):
+    team = f.ServiceTeamFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:volunteering_serviceteam_change", args=[team.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    for formset in page.context["inline_admin_formsets"]:
+        prefix = formset.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-0-member": HUGE})
+    response = client.post(url, data)
+    assert response.status_code == 200
