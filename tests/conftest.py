@@ -19,6 +19,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def fresh_cache():
+    """An empty cache before and after: throttles, lockouts and one-time codes start from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def xihu(db):
     return f.BranchFactory(name="西湖区", code="xihu")
 

@@ -7,7 +7,6 @@ whose second factor is enrolled but not verified in the session.
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -18,15 +17,8 @@ from members.models import AccessLog, Member, MemberImport
 from tests import factories as f
 from tests.members.io_helpers import new_id, private_media, row, xlsx_file  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 PASSWORD = "pw-test-12345"
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_carry_over():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _view_id_logged_for(user) -> bool:

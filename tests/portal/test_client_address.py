@@ -5,7 +5,6 @@ and must not write a false address into 个人信息访问记录.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -14,15 +13,8 @@ from members.audit import access_log_record, client_ip
 from members.models import AccessLog
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 PASSWORD = "a-long-demo-password-2026"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _request(remote="203.0.113.7", forwarded=None):

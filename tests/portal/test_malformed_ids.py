@@ -6,22 +6,14 @@ Each door now answers with a message, a 404, a 409 or a 400, and changes nothing
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from members.models import Member
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 HUGE = "99999999999999999999"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.parametrize("bad", ["abc", HUGE, "1.5", "长" * 300])

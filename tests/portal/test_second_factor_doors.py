@@ -9,7 +9,6 @@ import json
 
 import pytest
 from axes.models import AccessAttempt
-from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,16 +17,9 @@ from rest_framework.test import APIClient
 
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 PASSWORD = "pw-test-12345"
 TOKEN_URL = "/api/token/"
-
-
-@pytest.fixture(autouse=True)
-def no_throttle_carry_over():
-    cache.clear()  # the anonymous throttle counts in the cache, shared by the whole run
-    yield
-    cache.clear()
 
 
 def device_for(user):
