@@ -10,6 +10,7 @@ library's included, so no admin can miss it.
 
 import functools
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -63,11 +64,27 @@ class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMu
 SAFE_WIDGETS = {AutocompleteSelect: SafeAutocompleteSelect, AutocompleteSelectMultiple: SafeAutocompleteSelectMultiple}
 
 
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses malformed ids before Django's ``__in`` query (a 20-digit id overflows SQLite)."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        for pk in value:
+            if not valid_keys(field, [pk]):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class SafeWidgetsMixin:
-    """Autocomplete widgets that redraw only the submitted values that can be looked up."""
+    """Autocomplete widgets and many-to-many fields that handle only ids that can be looked up."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(formfield) is forms.ModelMultipleChoiceField:
+            formfield.__class__ = SafeModelMultipleChoiceField
         if formfield is not None:
             inner = getattr(formfield.widget, "widget", formfield.widget)  # RelatedFieldWidgetWrapper
             safe = SAFE_WIDGETS.get(type(inner))

@@ -122,3 +122,11 @@ def test_inline_autocomplete_with_a_malformed_value_shows_the_form_again(client,
         data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-0-member": HUGE})
     response = client.post(url, data)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("bad", [HUGE, "abc"])
+def test_many_to_many_with_a_malformed_id_is_a_form_error(client, staff_user, bad):
+    client.force_login(staff_user)
+    response = client.post(reverse("admin:publications_article_add"), {"title": "标题", "featured_members": [bad]})
+    assert response.status_code == 200
+    assert "featured_members" in response.context["adminform"].form.errors
