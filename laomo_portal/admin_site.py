@@ -108,10 +108,10 @@ class PortalAdminSite(admin.AdminSite):
         """
         from django.contrib.contenttypes import views as contenttype_views
         from django.contrib.contenttypes.models import ContentType
-        from django.core.exceptions import ValidationError
         from django.http import Http404
 
-        from members.admin_base import is_branch_owned
+        from members.admin_base import scoped_queryset
+        from members.admin_input import valid_keys
 
         if not (content_type_id.isascii() and content_type_id.isdigit() and len(content_type_id) <= 9):
             raise Http404
@@ -125,13 +125,9 @@ class PortalAdminSite(admin.AdminSite):
         queryset = model._default_manager.all()
         if hasattr(queryset, "readable_by"):
             queryset = queryset.readable_by(request.user)
-        elif is_branch_owned(model):
-            queryset = queryset.visible_to(request.user)
-        try:
-            pk = model._meta.pk.to_python(object_id)
-            found = pk is not None and queryset.filter(pk=pk).exists()
-        except (ValidationError, ValueError, TypeError, OverflowError):
-            found = False
-        if not found:
+        else:
+            queryset = scoped_queryset(model, request.user)
+        keys = valid_keys(model._meta.pk, [object_id])
+        if not keys or not queryset.filter(pk=keys[0]).exists():
             raise Http404
-        return contenttype_views.shortcut(request, content_type_id, str(pk))
+        return contenttype_views.shortcut(request, content_type_id, str(keys[0]))

@@ -29,6 +29,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .admin_input import valid_keys
 from .errors import DomainError
 from .idcard import mask_id_number, mask_phone
 from .roles import is_association_staff, user_scope
@@ -232,10 +233,10 @@ class PortalModelAdmin(SimpleHistoryAdmin):
 
     def _clean_id(self, field, value):
         """A primary key from the URL, or 404 (not a 500) for one that cannot be an id."""
-        try:
-            return field.to_python(unquote(value))
-        except (ValidationError, ValueError, TypeError):
-            raise Http404 from None
+        keys = valid_keys(field, [unquote(value)])
+        if not keys:
+            raise Http404
+        return keys[0]
 
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskedHistoryContextHelper(self.model, historical_record, masks=self.history_masks())

@@ -17,10 +17,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
-from .parsing import parse_int
+from .parsing import INT_MAX, INT_MIN, contains_nul, parse_int
 
-# The widest integer key any of our backends stores (PostgreSQL bigint, SQLite INTEGER).
-KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
 INVALID_SELECTION = "所选对象无效，未执行任何操作。"
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
@@ -34,9 +32,10 @@ def valid_keys(field, values) -> list:
             field.get_prep_value(key)
         except (ValidationError, ValueError, TypeError, OverflowError):
             continue
-        if isinstance(key, int) and not KEY_MIN <= key <= KEY_MAX:
+        # The widest integer key any backend stores (PostgreSQL bigint, SQLite INTEGER).
+        if isinstance(key, int) and not INT_MIN <= key <= INT_MAX:
             continue
-        if isinstance(key, str) and "\x00" in key:
+        if contains_nul(key):
             continue
         keys.append(key)
     return keys

@@ -19,6 +19,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def sms_outbox():
+    """The text messages the local SMS backend was handed, empty before and after."""
+    from members.notifications import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    yield LocmemSmsBackend.outbox
+    LocmemSmsBackend.outbox.clear()
+
+
+@pytest.fixture
 def fresh_cache():
     """An empty cache before and after: throttles, lockouts and one-time codes start from zero."""
     from django.core.cache import cache

@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..audit import LOGIN_NAME_MAX
 from ..second_factor import NOT_ENROLLED_MESSAGE, second_factor_required
 from .authentication import second_factor_token_key, token_has_second_factor
 
@@ -31,8 +32,8 @@ OTP_REQUIRED_MESSAGE = "此账号需要两步验证：请同时提交验证器�
 OTP_INVALID_MESSAGE = "动态验证码不正确或已过期，请重试。"
 OTP_THROTTLED_MESSAGE = "验证码错误次数过多，请稍后再试。"
 
-# No real username is longer (User.username); no password a person types is anywhere near.
-MAX_USERNAME_LENGTH = 150
+# No password a person types is anywhere near this; login names are cut like django-axes' own.
+MAX_USERNAME_LENGTH = LOGIN_NAME_MAX
 MAX_PASSWORD_LENGTH = 1024
 
 

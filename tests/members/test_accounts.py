@@ -17,21 +17,13 @@ from rest_framework.test import APIClient
 
 from members import services
 from members.models import Member
-from members.notifications import LocmemSmsBackend
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_outbox")]
 PASSWORD = "Qiantang-river-2026"
 OLD_PASSWORD = "pw-test-12345"  # UserFactory's
 CHANGELIST = reverse("admin:members_member_changelist")
 ATTACKER_MOBILE = "13800001111"
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox():
-    LocmemSmsBackend.outbox.clear()
-    yield LocmemSmsBackend.outbox
-    LocmemSmsBackend.outbox.clear()
 
 
 def _code(outbox):

@@ -7,19 +7,11 @@ from django.urls import reverse
 
 from members import services
 from members.models import Certificate
-from members.notifications import LocmemSmsBackend
 from members.sections import _SECTIONS, register_member_section
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_outbox")]
 PASSWORD = "Qiantang-river-2026"
-
-
-@pytest.fixture(autouse=True)
-def sms_outbox():
-    LocmemSmsBackend.outbox.clear()
-    yield LocmemSmsBackend.outbox
-    LocmemSmsBackend.outbox.clear()
 
 
 def _claim_data(member, **overrides):

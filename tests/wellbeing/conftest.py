@@ -6,8 +6,6 @@ import threading
 
 import pytest
 
-from members.notifications import LocmemSmsBackend
-
 
 class Gateway:
     """A local HTTP SMS gateway: records every request; answers ok, an error code, or HTTP 500."""
@@ -83,8 +81,3 @@ def sms_gateway(settings):
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def sms_outbox():
-    LocmemSmsBackend.outbox.clear()
-    yield LocmemSmsBackend.outbox
-    LocmemSmsBackend.outbox.clear()
