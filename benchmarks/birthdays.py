@@ -76,7 +76,7 @@ def configure_database():
 
 def member_rows(n, branch_ids):
     """(tab-separated) rows of N synthetic members with valid, unique ID numbers."""
-    from members.idcard import make_id_number
+    from core.idcard import make_id_number
 
     first = datetime.date(1940, 1, 1)
     days = (datetime.date(2000, 12, 31) - first).days + 1

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/certificates.py [--renders 40] [--batch 1000]
 
 1. Render the same one-page certificate (a name with 堃 喆 昇 淼 赟 珺 䶮, three honours)
-   ``--renders`` times with the project's renderer (members.documents.render_pdf: the
+   ``--renders`` times with the project's renderer (core.documents.render_pdf: the
    project's TrueType subset font registered once per process) and with the naive
    configuration (WeasyPrint straight on the template with the system's Noto Serif CJK SC
    found through fontconfig, bold headings, a fresh font configuration per document),
@@ -80,7 +80,7 @@ def setup_database():
 def make_members(count: int):
     import datetime
 
-    from members.idcard import make_id_number
+    from core.idcard import make_id_number
     from members.models import Branch, Honor, Member
 
     branch = Branch.objects.create(name="基准分会", code="bench", kind=Branch.Kind.DISTRICT)
@@ -115,7 +115,8 @@ def staff():
 
 
 def render_comparison(renders: int, actor, member):
-    from members import documents, services
+    from core import documents
+    from members import services
 
     certificate = services.certificate_issue(member=member, actor=actor, purpose="办理公园年卡")
     context = services.certificate_context(certificate)

@@ -54,8 +54,8 @@ def fresh_database():
 
 
 def make_file(path: Path, rows: int, branch_ids: list[int]):
-    from members.idcard import make_id_number
-    from members.spreadsheets import xlsx_bytes
+    from core.idcard import make_id_number
+    from core.spreadsheets import xlsx_bytes
 
     rng = random.Random(rows)
 

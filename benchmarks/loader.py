@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connection, connections
 from django.utils import timezone
 
+from core.idcard import check_char
 from members.demo import DISTRICTS, GIVEN, HONOR_TEMPLATES, SURNAMES
-from members.idcard import check_char
 from members.models import Branch, Honor, Member
 
 REGIONS = [region for _, _, region in DISTRICTS] + ["330100"]

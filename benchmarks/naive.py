@@ -4,10 +4,10 @@ from django.contrib import admin
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
-from members.api.base import PortalModelPermissions
+from core.api.base import PortalModelPermissions
+from core.roles import user_scope
 from members.api.serializers import MemberSerializer
 from members.models import Member
-from members.roles import user_scope
 
 naive_site = admin.AdminSite(name="naive_admin")
 

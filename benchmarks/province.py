@@ -121,7 +121,7 @@ def main() -> int:
     deep_id = Member.objects.order_by("-id").values_list("id", flat=True)[total // 2]
     from rest_framework.pagination import Cursor
 
-    from laomo_portal.pagination import IdCursorPagination
+    from core.api.pagination import IdCursorPagination
 
     paginator = IdCursorPagination()
     paginator.base_url = "http://testserver/api/members/"

@@ -64,8 +64,8 @@ def configure_database():
 
 
 def load(n_events: int, year: int):
+    from core.idcard import make_id_number, parse_id_number
     from members.demo import DISTRICTS, INDUSTRIES
-    from members.idcard import make_id_number, parse_id_number
     from members.models import Branch, Member
     from volunteering.models import Beneficiary, EventBeneficiary, Participation, ServiceEvent, ServiceTeam
 

@@ -1,7 +1,7 @@
 """The portal's admin site: Django's admin with the staff dashboard as its index page and
 two-factor authentication (django-otp TOTP) for staff.
 
-Who must give a one-time password is decided once, in ``members.second_factor`` (the same
+Who must give a one-time password is decided once, in ``core.second_factor`` (the same
 policy guards the API token and API sessions): every user who has enrolled a device, and
 superusers and association staff when ``OTP_REQUIRED_FOR_ASSOCIATION`` is on (such a user
 without a confirmed device cannot log in).
@@ -13,7 +13,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
-from members.second_factor import NOT_ENROLLED_MESSAGE, second_factor_required, second_factor_satisfied
+from core.second_factor import NOT_ENROLLED_MESSAGE, second_factor_required, second_factor_satisfied
 
 
 class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
@@ -65,8 +65,8 @@ class PortalAdminSite(admin.AdminSite):
     login_template = "otp/admin111/login.html"
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        """Every admin, the libraries' included, cleans the ids it queries with (members.admin_input)."""
-        from members.admin_input import AdminInputMixin
+        """Every admin, the libraries' included, cleans the ids it queries with (core.admin.input)."""
+        from core.admin.input import AdminInputMixin
 
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AdminInputMixin):
@@ -110,8 +110,8 @@ class PortalAdminSite(admin.AdminSite):
         from django.contrib.contenttypes.models import ContentType
         from django.http import Http404
 
-        from members.admin_base import scoped_queryset
-        from members.admin_input import valid_keys
+        from core.admin.base import scoped_queryset
+        from core.admin.input import valid_keys
 
         if not (content_type_id.isascii() and content_type_id.isdigit() and len(content_type_id) <= 9):
             raise Http404

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from members.api.auth_views import ObtainTokenView
+from core.api.auth_views import ObtainTokenView
 from members.api.document_views import (
     CertificateViewSet,
     CraftsmanCardViewSet,

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "laomo_portal",
+    "core",
     "axes",
     "members",
     "workshops",
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early: a NUL character anywhere in the request is refused before any view or database.
-    "laomo_portal.middleware.BadInputMiddleware",
+    "core.middleware.BadInputMiddleware",
     # Static files straight from gunicorn (collected into STATIC_ROOT in the image).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,7 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "laomo_portal.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -114,13 +115,13 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The client address is decided in one place (members.audit.client_ip), the same one the
+# The client address is decided in one place (core.audit.client_ip), the same one the
 # access log and every throttle use: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT names how many
 # proxies of ours append to X-Forwarded-For (0 in docker-compose.yml: gunicorn faces the
 # clients). Never set it higher than the proxies really in front: the client writes the rest.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "members.audit.client_ip"
-AXES_USERNAME_CALLABLE = "members.audit.login_attempt_username"
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
+AXES_USERNAME_CALLABLE = "core.audit.login_attempt_username"
 AXES_LOCKOUT_TEMPLATE = "members/me/locked_out.html"
 
 LOGIN_URL = "members:login"
@@ -158,12 +159,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {
-        "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="members.storage.PrivateFileSystemStorage"),
+        "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="core.storage.PrivateFileSystemStorage"),
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
     # Branch-owned photos and attachments: served only through the scoped /files/ view.
     "branch_files": {
-        "BACKEND": env("BRANCH_FILES_STORAGE_BACKEND", default="members.storage.BranchFileSystemStorage"),
+        "BACKEND": env("BRANCH_FILES_STORAGE_BACKEND", default="core.storage.BranchFileSystemStorage"),
         "OPTIONS": {"location": str(Path(str(PRIVATE_MEDIA_ROOT)) / "branch")},
     },
 }
@@ -254,7 +255,7 @@ CACHES = {
         {
             # Degrades to misses when Redis is down (laomo_portal/cache.py), and gives up
             # quickly: a page waits at most about a second for an unreachable cache.
-            "BACKEND": "laomo_portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
         }
@@ -272,23 +273,23 @@ SIMPLE_HISTORY_EDIT = False
 
 REST_FRAMEWORK = {
     # Token first, so that an anonymous request gets 401 with a WWW-Authenticate header.
-    # Both refuse an account whose required second factor was skipped (members.second_factor).
+    # Both refuse an account whose required second factor was skipped (core.second_factor).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "members.api.authentication.SecondFactorTokenAuthentication",
-        "members.api.authentication.SecondFactorSessionAuthentication",
+        "core.api.authentication.SecondFactorTokenAuthentication",
+        "core.api.authentication.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: no browsable API in production (SECURITY.md).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "laomo_portal.pagination.IdCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "members.api.base.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.base.api_exception_handler",
     # DRF's own throttles read X-Forwarded-For as the client sends it; ours use client_ip.
     "DEFAULT_THROTTLE_CLASSES": [
-        "members.api.throttling.ClientAnonRateThrottle",
-        "members.api.throttling.ClientUserRateThrottle",
+        "core.api.throttling.ClientAnonRateThrottle",
+        "core.api.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/min"),
@@ -342,7 +343,7 @@ LOGGING = {
 ASSOCIATION_NAME = "杭州市劳模工匠协会"
 
 # SMS: a local backend by default; production sets the HTTP gateway.
-SMS_BACKEND = env("SMS_BACKEND", default="members.notifications.LocmemSmsBackend")
+SMS_BACKEND = env("SMS_BACKEND", default="core.notifications.LocmemSmsBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)

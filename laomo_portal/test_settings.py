@@ -22,11 +22,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {
-        "BACKEND": "members.storage.PrivateFileSystemStorage",
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": _PRIVATE},
     },
     "branch_files": {
-        "BACKEND": "members.storage.BranchFileSystemStorage",
+        "BACKEND": "core.storage.BranchFileSystemStorage",
         "OPTIONS": {"location": os.path.join(_PRIVATE, "branch")},
     },
 }

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from members.files import branch_file
+from core.files import branch_file
 
 from .views import healthz
 

@@ -16,20 +16,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from core.audit import client_ip
+from core.errors import DomainError
+from core.notifications import SmsError
+from core.second_factor import second_factor_required
+from core.throttle import CacheUnavailable, one_time_code_check, one_time_code_send, throttle_hit
+
 from . import services
-from .audit import client_ip
-from .errors import DomainError
 from .forms import ClaimForm, CodeForm, CodePasswordForm, LoginForm, PasswordForm, ResetStartForm
 from .models import Member
-from .notifications import SmsError
-from .second_factor import second_factor_required
 from .services.accounts import (
     member_activation_user,
     member_confirm_recovery_mobile,
     member_for_recovery,
     member_login_reachable,
 )
-from .throttle import CacheUnavailable, one_time_code_check, one_time_code_send, throttle_hit
 from .tokens import activation_token
 from .views import own_member
 

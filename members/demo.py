@@ -3,7 +3,7 @@
 import datetime
 import random
 
-from .idcard import make_id_number
+from core.idcard import make_id_number
 
 DISTRICTS = [
     # (name, code, region code of GB/T 2260)

@@ -3,10 +3,10 @@
 import re
 from urllib.parse import urlencode
 
-from .audit import access_log_record
-from .idcard import mask_id_number, mask_phone
-from .models import AccessLog
-from .spreadsheets import XLSX_MIME, attachment, csv_bytes, xlsx_bytes
+from core.audit import access_log_record
+from core.idcard import mask_id_number, mask_phone
+from core.models import AccessLog
+from core.spreadsheets import XLSX_MIME, attachment, csv_bytes, xlsx_bytes
 
 HEADERS = ["姓名", "身份证号", "性别", "出生日期", "民族", "政治面貌", "手机号码", "住址", "工作单位",
            "职务/工种", "行业", "所属分会", "状态", "类别", "最高荣誉", "荣誉年份"]  # fmt: skip

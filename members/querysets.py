@@ -1,34 +1,12 @@
-"""Reads: the scoped queryset every branch-owned model uses, and registry queries."""
+"""Reads of the registry: branches, members (search, highest honour), honours."""
 
 import datetime
 import re
 
-from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
-from .roles import user_scope
-
-
-class ScopedQuerySet(models.QuerySet):
-    """Base queryset of every branch-owned model.
-
-    The model says once how it reaches its branch (``branch_path``, e.g. ``"branch"`` or
-    ``"member__branch"``); ``visible_to(user)`` applies it and fails closed.
-    """
-
-    def visible_to(self, user):
-        """Rows this user may see: all for association staff, one branch for an officer, else none."""
-        scope = user_scope(user)
-        if scope.all_branches:
-            return self
-        if scope.branch_id is None:
-            return self.none()
-        return self.in_branch(scope.branch_id)
-
-    def in_branch(self, branch_id):
-        """Rows that belong to one branch."""
-        return self.filter(**{self.model.branch_path: branch_id})
+from core.querysets import ScopedQuerySet
 
 
 class BranchQuerySet(ScopedQuerySet):
@@ -46,7 +24,7 @@ class MemberQuerySet(ScopedQuerySet):
 
         Each kind of term goes to its own indexed lookup instead of OR-ing all three.
         """
-        from .idcard import normalise
+        from core.idcard import normalise
 
         term = (term or "").strip()
         if not term:

@@ -18,6 +18,6 @@ def honor_changed(sender, instance, **kwargs):
 @receiver(post_migrate, dispatch_uid="sync_role_groups")
 def sync_groups(sender, **kwargs):
     if sender.name in PORTAL_APPS:
-        from .permissions import sync_role_groups  # noqa: PLC0415
+        from core.permissions import sync_role_groups  # noqa: PLC0415
 
         sync_role_groups()

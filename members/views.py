@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.audit import access_log_record, client_ip
+from core.errors import DomainError
+from core.sections import member_sections
+from core.throttle import throttle_hit
+
 from . import services
-from .audit import access_log_record, client_ip
-from .errors import DomainError
 from .forms import CertificateRequestForm
 from .models import Certificate, CraftsmanCard, Honor, Member
-from .sections import member_sections
-from .throttle import throttle_hit
 from .verification import verify_document
 
 VERIFY_WINDOW = 600

@@ -15,11 +15,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
-from members.audit import access_log_record
-from members.errors import DomainError
-from members.roles import is_association_staff
-from members.spreadsheets import xlsx_response
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
+from core.audit import access_log_record
+from core.errors import DomainError
+from core.roles import is_association_staff
+from core.spreadsheets import xlsx_response
 
 from . import services
 from .models import Article, ArticlePhoto, Book, BookDistribution, Exhibition, NewsletterIssue, Work

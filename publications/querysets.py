@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from members.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet
 
 
 class NewsletterIssueQuerySet(ScopedQuerySet):

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from members.documents import data_url, render_pdf
-from members.errors import ConflictError, DomainError
-from members.notifications import notify_branch, send_email
-from members.roles import ASSOCIATION_GROUP, is_association_staff
+from core.documents import data_url, render_pdf
+from core.errors import ConflictError, DomainError
+from core.notifications import notify_branch, send_email
+from core.roles import ASSOCIATION_GROUP, is_association_staff
 
 from .models import Article, ArticlePhoto, NewsletterIssue
 from .models.newsletter import NEWSLETTER_NAME

@@ -124,7 +124,7 @@ def worker_process(broker_on_own_redis, tmp_path):
 
     from django.db import connection
 
-    from members.storage import private_storage
+    from core.storage import private_storage
 
     db = connection.settings_dict
     env = {

@@ -21,7 +21,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def sms_outbox():
     """The text messages the local SMS backend was handed, empty before and after."""
-    from members.notifications import LocmemSmsBackend
+    from core.notifications import LocmemSmsBackend
 
     LocmemSmsBackend.outbox.clear()
     yield LocmemSmsBackend.outbox

@@ -6,9 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from members.idcard import make_id_number
+from core.idcard import make_id_number
+from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 from members.models import Branch, Honor, Member, OfficerProfile
-from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 
 
 class BranchFactory(factory.django.DjangoModelFactory):

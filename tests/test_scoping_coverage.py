@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import RelatedFieldListFilter, RelatedOnlyFieldListFilter
 
-from members.admin_base import ScopedInline, ScopedModelAdmin, ScopedRelatedFieldListFilter, is_branch_owned
-from members.querysets import ScopedQuerySet
+from core.admin.base import ScopedInline, ScopedModelAdmin, ScopedRelatedFieldListFilter, is_branch_owned
+from core.querysets import ScopedQuerySet
 
 PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
 
@@ -102,7 +102,7 @@ def test_files_of_branch_owned_models_are_never_in_public_media(model):
     (served by /files/ through visible_to); MEDIA_ROOT would serve them to anybody with the URL."""
     from django.db.models import FileField
 
-    from members.storage import BranchFileSystemStorage, PrivateFileSystemStorage
+    from core.storage import BranchFileSystemStorage, PrivateFileSystemStorage
 
     for field in model._meta.concrete_fields:
         if isinstance(field, FileField) and f"{model._meta.label}.{field.name}" not in PUBLIC_BY_DESIGN:

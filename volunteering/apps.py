@@ -7,7 +7,7 @@ class VolunteeringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from members.sections import register_member_section
+        from core.sections import register_member_section
 
         from .sections import member_service_record
 

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from members.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet
 
 
 class ServiceTeamQuerySet(ScopedQuerySet):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from members.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 
 from .models import Donation, EventBeneficiary, Participation, ServiceEvent, ServiceRequest
 

@@ -7,7 +7,7 @@ class WellbeingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from members.sections import register_member_section
+        from core.sections import register_member_section
 
         from .sections import care_section_context, trips_section_context
 

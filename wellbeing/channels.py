@@ -3,14 +3,14 @@
 Each channel says who receives a member's greeting (``recipient``) and delivers one
 rendered text (``deliver``), raising ``DeliveryError`` when the provider fails so the
 caller can record the failure and retry later. SMS and e-mail go through
-``members.notifications`` (the one notification interface); the cake channel puts the
+``core.notifications`` (the one notification interface); the cake channel puts the
 member on the day's delivery list of the branch, which staff print or export.
 """
 
 import smtplib
 from dataclasses import dataclass
 
-from members.notifications import SmsError, send_email, send_sms
+from core.notifications import SmsError, send_email, send_sms
 
 from .models.greetings import Greeting, GreetingChannel
 

@@ -1,6 +1,6 @@
-"""Rows of the wellbeing app's lists and reports, written through members.spreadsheets."""
+"""Rows of the wellbeing app's lists and reports, written through core.spreadsheets."""
 
-from members.spreadsheets import xlsx_bytes
+from core.spreadsheets import xlsx_bytes
 
 CAKE_HEADERS = [
     "序号",

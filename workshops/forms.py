@@ -3,8 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from members.errors import DomainError
-from members.parsing import validate_reasonable_date
+from core.errors import DomainError
+from core.parsing import validate_reasonable_date
 
 from .models import Assessment, Subsidy
 from .models.workshop import Requirement

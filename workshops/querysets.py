@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from members.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet
 
 ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from core.roles import is_association_staff
 from members.models import Branch
-from members.roles import is_association_staff
 
 from .models import CoverageTarget, Subsidy, Workshop
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from members.errors import ConflictError, DomainError
-from members.roles import is_association_staff, officer_branch_id
+from core.errors import ConflictError, DomainError
+from core.roles import is_association_staff, officer_branch_id
 
 from .models import (
     TRANSITIONS,

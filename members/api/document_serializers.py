@@ -6,8 +6,9 @@ certificate is made only by ``certificate_issue`` and revoked only by ``certific
 
 from rest_framework import serializers
 
+from core.api.base import ScopedPrimaryKeyRelatedField
+
 from ..models import Certificate, CraftsmanCard, Honor, Member
-from .base import ScopedPrimaryKeyRelatedField
 
 
 class CertificateSerializer(serializers.ModelSerializer):

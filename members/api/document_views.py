@@ -13,11 +13,13 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.api.base import PortalModelPermissions, ScopedReadOnlyViewSet
+from core.api.filtering import BoundedFilterSet
+from core.roles import is_association_staff
+
 from .. import services
 from ..models import Certificate, CraftsmanCard, Member
-from ..roles import is_association_staff
 from ..views import document_file_response
-from .base import PortalModelPermissions, ScopedReadOnlyViewSet
 from .document_serializers import (
     CertificateRequestSerializer,
     CertificateRevokeSerializer,
@@ -25,7 +27,6 @@ from .document_serializers import (
     CraftsmanCardSerializer,
     OwnCertificateRequestSerializer,
 )
-from .filtering import BoundedFilterSet
 
 PDF_RESPONSE = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF文件"),

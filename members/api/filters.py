@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from rest_framework.filters import BaseFilterBackend
 
-from ..audit import id_numbers_confirmed
+from core.api.filtering import BoundedFilterSet
+from core.audit import id_numbers_confirmed
+
 from ..models import Branch, Honor, Member
 from ..querysets import ID_LIKE
-from .filtering import BoundedFilterSet
 
 
 def visible_branches(request):

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from rest_framework import serializers
 
-from ..audit import id_numbers_confirmed
-from ..idcard import ID_NUMBER_TAKEN, mask_id_number, mask_phone, parse_id_number
+from core.api.base import ScopedPrimaryKeyRelatedField
+from core.audit import id_numbers_confirmed
+from core.idcard import ID_NUMBER_TAKEN, mask_id_number, mask_phone, parse_id_number
+from core.roles import is_association_staff
+
 from ..models import Branch, Honor, Member
-from ..roles import is_association_staff
-from .base import ScopedPrimaryKeyRelatedField
 
 ID_NUMBER_FROZEN = "身份证号创建后不可通过接口修改。"
 

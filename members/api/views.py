@@ -6,10 +6,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters
 from rest_framework.exceptions import NotFound
 
-from ..audit import access_log_record
-from ..models import AccessLog, Branch, Honor, Member
-from ..roles import is_association_staff, user_scope
-from .base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from core.audit import access_log_record
+from core.models import AccessLog
+from core.roles import is_association_staff, user_scope
+
+from ..models import Branch, Honor, Member
 from .filters import BranchFilter, HonorFilter, MemberFilter, MemberSearchFilter
 from .serializers import BranchSerializer, HonorSerializer, MemberCreateSerializer, MemberSerializer
 

@@ -75,7 +75,7 @@ def template_rows():
     """Header row and one example row of the downloadable template (a valid example ID)."""
     import datetime
 
-    from ..idcard import make_id_number
+    from core.idcard import make_id_number
 
     example = list(EXAMPLE_ROW)
     example[1] = make_id_number("330106", datetime.date(1980, 1, 1), 123)

@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..errors import DomainError
-from ..idcard import mask_id_number, normalise, parse_id_number
+from core.errors import DomainError
+from core.idcard import mask_id_number, normalise, parse_id_number
+from core.roles import user_scope
+from core.validators import MOBILE
+
 from ..models import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member
-from ..roles import user_scope
-from ..validators import MOBILE
 from .columns import (
     COLUMNS,
     HONOR_KEYS,

@@ -9,9 +9,11 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from ..errors import ConflictError, DomainError
-from ..models import AccessLog, MemberImport
-from ..roles import user_scope
+from core.errors import ConflictError, DomainError
+from core.models import AccessLog
+from core.roles import user_scope
+
+from ..models import MemberImport
 from .engine import member_import_plan, member_import_write
 from .readers import MAX_ROWS, MAX_UPLOAD_BYTES, ZIP_ERRORS, ImportFileError, open_zip
 
@@ -108,7 +110,7 @@ def member_import_validate(*, job: MemberImport, data: bytes | None = None) -> M
         _discard_file(job)
         return job
     if plan.matched_member_ids:
-        from ..audit import id_numbers_confirmed
+        from core.audit import id_numbers_confirmed
 
         id_numbers_confirmed(user=actor, door="导入预览", member_ids=plan.matched_member_ids)
     report = plan.report()
@@ -148,7 +150,7 @@ def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
 
 def member_import_execute(*, job: MemberImport) -> MemberImport:
     """Phase two: validate again against today's database, then write everything or nothing."""
-    from ..audit import access_log_record
+    from core.audit import access_log_record
 
     actor = job.created_by
     total = job.total_rows

@@ -1,6 +1,5 @@
 """Models of the members app, one module per aggregate."""
 
-from .audit import AccessLog
 from .cards import CraftsmanCard
 from .certificates import Certificate, DocumentCounter, RenderState
 from .imports import MemberImport
@@ -12,7 +11,6 @@ from .transfers import Transfer
 __all__ = [
     "ETHNICITIES",
     "POLITICAL_STATUSES",
-    "AccessLog",
     "Branch",
     "Certificate",
     "CraftsmanCard",

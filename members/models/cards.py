@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ..querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet
+
 from .certificates import RenderedDocument
 
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..querysets import ScopedQuerySet
-from ..storage import private_storage
+from core.querysets import ScopedQuerySet
+from core.storage import private_storage
 
 # Unambiguous characters (no 0/O, 1/I/L) so a code read off paper types back correctly.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

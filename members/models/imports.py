@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from ..querysets import ScopedQuerySet
-from ..storage import private_storage
+from core.querysets import ScopedQuerySet
+from core.storage import private_storage
 
 
 class MemberImport(models.Model):

@@ -8,9 +8,11 @@ from django.db import models
 from django.db.models.functions import ExtractDay, ExtractMonth, Substr
 from simple_history.models import HistoricalRecords
 
-from ..idcard import mask_id_number, normalise, parse_id_number, validate_id_number
-from ..querysets import BranchQuerySet, HonorQuerySet, MemberQuerySet, ScopedQuerySet
-from ..validators import validate_mobile
+from core.idcard import mask_id_number, normalise, parse_id_number, validate_id_number
+from core.querysets import ScopedQuerySet
+from core.validators import validate_mobile
+
+from ..querysets import BranchQuerySet, HonorQuerySet, MemberQuerySet
 
 ETHNICITIES = [
     "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models
 
-from ..querysets import ScopedQuerySet
-from ..storage import private_storage
-from ..uploads import validate_scan
+from core.querysets import ScopedQuerySet
+from core.storage import private_storage
+from core.uploads import validate_scan
 
 
 def scan_path(instance, filename):

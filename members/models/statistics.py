@@ -7,7 +7,7 @@ branch and status filters (and the honours' kind and year) are sums over rows.
 
 from django.db import models
 
-from ..querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet
 
 
 class StatisticsSnapshot(models.Model):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ..querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet
 
 
 class TransferQuerySet(ScopedQuerySet):

@@ -16,7 +16,8 @@ Only the owner of a login sets its password (SECURITY.md, "Accounts and logins")
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ..errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
+
 from ..models import Member
 from .registry import require_visible_member
 
@@ -115,7 +116,7 @@ def member_claim_match(*, name: str, id_number: str, mobile: str):
 
     A member whose login is opened, staff, grouped or deactivated is never claimable.
     """
-    from ..idcard import normalise
+    from core.idcard import normalise
 
     member = (
         Member.objects.filter(id_number=normalise(id_number or ""), name=(name or "").strip())

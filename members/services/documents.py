@@ -8,8 +8,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from .. import documents
-from ..errors import ConflictError, DomainError
+from core import documents
+from core.errors import ConflictError, DomainError
+
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
 from .registry import require_visible_member
 

@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from ..errors import DomainError
+from core.errors import DomainError
+
 from ..models import Honor, Member
 
 

@@ -2,8 +2,9 @@
 
 from django.db import transaction
 
-from ..audit import id_numbers_confirmed
-from ..errors import DomainError
+from core.audit import id_numbers_confirmed
+from core.errors import DomainError
+
 from ..models import Member
 
 # ----------------------------------------------------------------------------------------
@@ -15,8 +16,9 @@ def registration_scan_add(*, member, upload, actor, note: str = ""):
     """Attach one scan to a member the actor can see; the type is checked from the content."""
     from django.core.exceptions import ValidationError
 
+    from core.uploads import validate_upload
+
     from ..models import RegistrationScan
-    from ..uploads import validate_upload
 
     if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
         raise DomainError("找不到该人员。", code="not_found")
@@ -40,7 +42,7 @@ def registration_scans_from_zip(*, archive, actor) -> dict:
     missing or not in the actor's registry), ``rejected`` (file, reason). A zip bomb or a
     path escaping the archive refuses the whole archive (DomainError), attaching nothing.
     """
-    from ..scanzip import scan_zip_entries
+    from core.scanzip import scan_zip_entries
 
     entries = scan_zip_entries(archive)
     ids = {entry.id_number for entry in entries if entry.id_number}

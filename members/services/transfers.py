@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from ..errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
+
 from ..models import Member
 
 # ----------------------------------------------------------------------------------------
@@ -11,7 +12,7 @@ from ..models import Member
 
 
 def _transfer_notify(transfer, subject, body, branch_id):
-    from ..notifications import notify_branch
+    from core.notifications import notify_branch
 
     transaction.on_commit(lambda: notify_branch(branch_id=branch_id, subject=subject, body=body))
 
@@ -26,8 +27,9 @@ def _move_member(*, member, to_branch, actor, reason: str) -> None:
 
 def member_transfer_request(*, member, to_branch, actor, reason: str):
     """A branch officer asks to move a member it can see to another branch; the receiving branch decides."""
+    from core.roles import user_scope
+
     from ..models import Branch, Transfer
-    from ..roles import user_scope
 
     reason = (reason or "").strip()
     if not reason:
@@ -61,8 +63,9 @@ def member_transfer_request(*, member, to_branch, actor, reason: str):
 def _decide(*, transfer, actor, status, note: str):
     from django.utils import timezone
 
+    from core.roles import is_association_staff, officer_branch_id
+
     from ..models import Transfer
-    from ..roles import is_association_staff, officer_branch_id
 
     transfer = Transfer.objects.visible_to(actor).select_for_update().filter(pk=transfer.pk).first()
     if transfer is None:
@@ -127,8 +130,9 @@ def member_transfer(*, member, to_branch, actor, reason: str):
     """Association staff move a member directly; recorded as a transfer and in the member's history."""
     from django.utils import timezone
 
+    from core.roles import is_association_staff
+
     from ..models import Branch, Transfer
-    from ..roles import is_association_staff
 
     if not is_association_staff(actor):
         raise DomainError("只有协会工作人员可以直接转移；分会请提交转移申请。", code="transfer_forbidden")

@@ -7,7 +7,7 @@ from rest_framework import filters, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from members.api.base import ScopedReadOnlyViewSet
+from core.api.base import ScopedReadOnlyViewSet
 
 from .. import services
 from ..models import Article, NewsletterIssue

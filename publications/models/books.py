@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from members.parsing import validate_reasonable_date
-from members.uploads import validate_image
+from core.parsing import validate_reasonable_date
+from core.uploads import validate_image
 
 from ..isbn import format_isbn13, normalise_isbn, to_isbn13, validate_isbn
 from .uploads import cover_path

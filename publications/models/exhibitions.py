@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
+from core.uploads import validate_image
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date
-from members.uploads import validate_image
 
 from ..querysets import ExhibitionQuerySet, WorkQuerySet
 from .uploads import work_path

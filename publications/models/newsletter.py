@@ -14,9 +14,9 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
+from core.uploads import validate_image
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date
-from members.uploads import validate_image
 
 from ..querysets import ArticlePhotoQuerySet, ArticleQuerySet, NewsletterIssueQuerySet
 from ..sanitise import clean_html, html_to_text, summarise

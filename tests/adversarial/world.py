@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from members.admin_base import is_branch_owned
+from core.admin.base import is_branch_owned
 from tests import factories as f
 
 # Distinctive text in every binjiang object: a non-association role must never see it.
@@ -266,7 +266,7 @@ def build_world(secret_member_name="滨江乙") -> World:
             pass
 
     # Files: one in the branch-files storage (served by /files/), one public.
-    from members.files import branch_file_fields
+    from core.files import branch_file_fields
 
     for model, field_name in branch_file_fields():
         obj = world.obj(model)

@@ -6,8 +6,9 @@ import pytest
 from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
+from core.models import AccessLog
 from members import services
-from members.models import AccessLog, Certificate, CraftsmanCard
+from members.models import Certificate, CraftsmanCard
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from members.idcard import make_id_number
+from core.idcard import make_id_number
 from members.models import Honor, Member
 from tests import factories as f
 

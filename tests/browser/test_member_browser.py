@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 
+from core.notifications import LocmemSmsBackend
 from members import services
 from members.models import Certificate
-from members.notifications import LocmemSmsBackend
 from tests import factories as f
 
 from .conftest import admin_login

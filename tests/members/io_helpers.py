@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from members.idcard import make_id_number
+from core.idcard import make_id_number
+from core.spreadsheets import xlsx_bytes
 from members.importing.columns import COLUMNS
-from members.spreadsheets import xlsx_bytes
 
 HEADERS = [c.header for c in COLUMNS]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -21,7 +21,7 @@ def private_media():
     """The private storage's directory (a temporary one under the test settings)."""
     from pathlib import Path
 
-    from members.storage import private_storage
+    from core.storage import private_storage
 
     return Path(private_storage().location)
 

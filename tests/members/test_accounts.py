@@ -164,7 +164,7 @@ def test_old_link_of_a_login_put_in_a_group_afterwards_is_invalid(client, staff_
 
 
 def test_setting_a_password_never_reactivates_a_login(xihu_member):
-    from members.errors import DomainError
+    from core.errors import DomainError
 
     user = _opened(xihu_member, is_active=False)
     with pytest.raises(DomainError):

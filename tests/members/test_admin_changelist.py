@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.admin import MemberAdmin
-from members.idcard import make_id_number
+from core.idcard import make_id_number
+from members.admin.registry import MemberAdmin
 from members.models import Member
 from tests import factories as f
 
@@ -88,7 +88,7 @@ def test_filters(client, staff_user, xihu, params, expected):
 
 
 def test_changelist_count_is_capped_and_says_so(client, staff_user, xihu, monkeypatch):
-    from members.admin_base import CappedCountPaginator
+    from core.admin.base import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "cap", 5)
     fill(xihu, 8)

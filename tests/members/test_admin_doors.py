@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from members.admin import HonorAdmin
-from members.idcard import make_id_number
+from core.idcard import make_id_number
+from members.admin.registry import HonorAdmin
 from members.models import Honor, Member
 from tests import factories as f
 

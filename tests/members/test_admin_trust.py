@@ -18,9 +18,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin.base import PortalModelAdmin
+from core.idcard import make_id_number
 from members import services
-from members.admin_base import PortalModelAdmin
-from members.idcard import make_id_number
 from members.models import Certificate, Member
 from publications.models import NewsletterIssue
 from tests import factories as f

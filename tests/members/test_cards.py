@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.errors import ConflictError, DomainError
 from members import services
-from members.errors import ConflictError, DomainError
 from members.models import CraftsmanCard
 from tests import factories as f
 from tests.members.documents_helpers import pdf_tool

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from members import documents, services
-from members.errors import ConflictError, DomainError
-from members.models import AccessLog, Certificate, RenderState
+from core import documents
+from core.errors import ConflictError, DomainError
+from core.models import AccessLog
+from members import services
+from members.models import Certificate, RenderState
 from tests import factories as f
 from tests.members.documents_helpers import pdf_tool
 

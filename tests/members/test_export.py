@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.models import AccessLog, Member
+from core.models import AccessLog
+from members.models import Member
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +70,9 @@ def test_export_is_logged_with_filter_and_row_count_without_clear_id(client, sta
 def test_export_log_is_visible_to_association_staff_only(client, staff_user, xihu_officer, xihu_member):
     client.force_login(xihu_officer)
     client.get(reverse(EXPORT), {"_format": "xlsx"})
-    assert client.get(reverse("admin:members_accesslog_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_accesslog_changelist")).status_code == 403
     client.force_login(staff_user)
-    body = client.get(reverse("admin:members_accesslog_changelist")).content.decode()
+    body = client.get(reverse("admin:core_accesslog_changelist")).content.decode()
     assert "officer_xihu" in body and "劳模工匠名册" in body
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.idcard import check_char, make_id_number, mask_id_number, mask_phone, parse_id_number
+from core.idcard import check_char, make_id_number, mask_id_number, mask_phone, parse_id_number
 
 VALID = make_id_number("330106", datetime.date(1975, 3, 9), 123)  # sequence 123: odd → male
 

@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.errors import DomainError
+from core.models import AccessLog
 from members import services
-from members.errors import DomainError
 from members.importing.engine import member_import_plan
-from members.models import AccessLog, Honor, Member, MemberImport
+from members.models import Honor, Member, MemberImport
 from tests import factories as f
 
 from .io_helpers import csv_file, new_id, private_media, row, xlsx_file  # noqa: F401

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.sections import _SECTIONS, register_member_section
 from members import services
 from members.models import Certificate
-from members.sections import _SECTIONS, register_member_section
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms_outbox")]
@@ -70,7 +70,7 @@ def test_invitation_link_works_once(client, xihu_member, staff_user):
 
 
 def test_officer_cannot_invite_other_branch(binjiang_member, xihu_officer):
-    from members.errors import DomainError
+    from core.errors import DomainError
 
     with pytest.raises(DomainError):
         services.member_invite(member=binjiang_member, actor=xihu_officer)

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.idcard import make_id_number
+from core.idcard import make_id_number
 from members.models import Honor, Member
 from tests.factories import HonorFactory, MemberFactory
 

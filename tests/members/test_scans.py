@@ -6,9 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.errors import DomainError
+from core.models import AccessLog
 from members import services
-from members.errors import DomainError
-from members.models import AccessLog, RegistrationScan
+from members.models import RegistrationScan
 from tests import factories as f
 
 from .io_helpers import PDF, private_media, zip_file  # noqa: F401

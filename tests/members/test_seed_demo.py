@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import call_command
 
-from members.idcard import parse_id_number
+from core.idcard import parse_id_number
+from core.roles import user_scope
 from members.models import Branch, Honor, Member
-from members.roles import user_scope
 
 pytestmark = pytest.mark.django_db
 

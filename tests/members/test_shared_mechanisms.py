@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 from PIL import Image
 
-from members import documents
-from members.audit import access_log_record
-from members.models import AccessLog
-from members.notifications import LocmemSmsBackend, send_sms
-from members.spreadsheets import csv_bytes, xlsx_bytes
-from members.uploads import validate_image, validate_scan
+from core import documents
+from core.audit import access_log_record
+from core.models import AccessLog
+from core.notifications import LocmemSmsBackend, send_sms
+from core.spreadsheets import csv_bytes, xlsx_bytes
+from core.uploads import validate_image, validate_scan
 
 
 def test_xlsx_neutralises_formulas_and_keeps_ids_as_text():
@@ -100,10 +100,10 @@ def test_access_log_is_read_only_in_admin(client, staff_user, xihu_officer):
 
     access_log_record(user=staff_user, action="export", target="x")
     client.force_login(staff_user)
-    assert client.get(reverse("admin:members_accesslog_changelist")).status_code == 200
-    assert client.get(reverse("admin:members_accesslog_add")).status_code == 403
+    assert client.get(reverse("admin:core_accesslog_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_accesslog_add")).status_code == 403
     entry = AccessLog.objects.get()
-    client.post(reverse("admin:members_accesslog_delete", args=[entry.pk]), {"post": "yes"})
+    client.post(reverse("admin:core_accesslog_delete", args=[entry.pk]), {"post": "yes"})
     assert AccessLog.objects.filter(pk=entry.pk).exists()
     client.force_login(xihu_officer)
-    assert client.get(reverse("admin:members_accesslog_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_accesslog_changelist")).status_code == 403

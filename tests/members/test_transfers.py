@@ -4,8 +4,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from core.errors import ConflictError, DomainError
 from members import services
-from members.errors import ConflictError, DomainError
 from members.models import Transfer
 from tests import factories as f
 

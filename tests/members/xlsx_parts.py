@@ -5,8 +5,8 @@ import re
 import struct
 import zipfile
 
+from core.spreadsheets import xlsx_bytes
 from members.importing.readers import ImportFileError, read_table
-from members.spreadsheets import xlsx_bytes
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 SHEET = "xl/worksheets/sheet1.xml"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from members.models import AccessLog
+from core.models import AccessLog
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -86,10 +86,10 @@ def test_empty_api_list_is_not_logged(staff_user):
 def test_staff_search_the_access_log(client, staff_user, xihu_member):
     client.force_login(staff_user)
     client.get(reverse("admin:members_member_change", args=[xihu_member.pk]))
-    response = client.get(reverse("admin:members_accesslog_changelist"), {"q": xihu_member.name})
+    response = client.get(reverse("admin:core_accesslog_changelist"), {"q": xihu_member.name})
     assert response.status_code == 200
     assert f"劳模工匠 {xihu_member.name}" in response.content.decode()
-    empty = client.get(reverse("admin:members_accesslog_changelist"), {"q": "无此人"})
+    empty = client.get(reverse("admin:core_accesslog_changelist"), {"q": "无此人"})
     assert f"劳模工匠 {xihu_member.name}" not in empty.content.decode()
 
 
@@ -97,9 +97,9 @@ def test_access_log_cannot_be_changed_or_deleted(client, staff_user, xihu_member
     client.force_login(staff_user)
     client.get(reverse("admin:members_member_change", args=[xihu_member.pk]))
     log = _views().get()
-    delete = client.post(reverse("admin:members_accesslog_delete", args=[log.pk]), {"post": "yes"})
+    delete = client.post(reverse("admin:core_accesslog_delete", args=[log.pk]), {"post": "yes"})
     assert delete.status_code == 403
-    change = client.post(reverse("admin:members_accesslog_change", args=[log.pk]), {"target": "改掉"})
+    change = client.post(reverse("admin:core_accesslog_change", args=[log.pk]), {"target": "改掉"})
     assert change.status_code == 403
     log.refresh_from_db()
     assert log.target == f"劳模工匠 {xihu_member.name}"
@@ -107,4 +107,4 @@ def test_access_log_cannot_be_changed_or_deleted(client, staff_user, xihu_member
 
 def test_officer_cannot_open_the_access_log(client, xihu_officer):
     client.force_login(xihu_officer)
-    assert client.get(reverse("admin:members_accesslog_changelist")).status_code == 403
+    assert client.get(reverse("admin:core_accesslog_changelist")).status_code == 403

@@ -13,7 +13,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from members.models import AccessLog, Member, MemberImport
+from core.models import AccessLog
+from members.models import Member, MemberImport
 from tests import factories as f
 from tests.members.io_helpers import new_id, private_media, row, xlsx_file  # noqa: F401
 

@@ -118,7 +118,7 @@ def test_restore_refuses_unsafe_paths(tmp_path):
     import io
     import tarfile
 
-    from laomo_portal.backups import BackupError, backup_restore
+    from core.backups import BackupError, backup_restore
 
     bad = tmp_path / "bad.tar"
     with tarfile.open(bad, "w") as archive:
@@ -139,12 +139,12 @@ def test_restore_refuses_unsafe_paths(tmp_path):
     ],
 )
 def test_each_local_file_area_is_archived_once(settings, tmp_path, private, branch, expected):
-    from laomo_portal.backups import file_areas
+    from core.backups import file_areas
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {"BACKEND": "members.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(tmp_path / private)}},
-        "branch_files": {"BACKEND": "members.storage.BranchFileSystemStorage", "OPTIONS": {"location": str(tmp_path / branch)}},
+        "private": {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": str(tmp_path / private)}},
+        "branch_files": {"BACKEND": "core.storage.BranchFileSystemStorage", "OPTIONS": {"location": str(tmp_path / branch)}},
     }  # fmt: skip
     assert set(file_areas()) == expected

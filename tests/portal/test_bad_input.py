@@ -16,8 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from members.idcard import make_id_number
-from members.models import AccessLog, Member, MemberImport
+from core.idcard import make_id_number
+from core.models import AccessLog
+from members.models import Member, MemberImport
 from tests import factories as f
 from wellbeing.models import Inquiry
 
@@ -406,7 +407,7 @@ def test_reader_names_the_row_of_a_nul_cell():
 
 
 def test_parsers_bound_every_number():
-    from members.parsing import parse_date, parse_int, parse_year
+    from core.parsing import parse_date, parse_int, parse_year
 
     assert parse_year("2024") == 2024
     assert parse_year(HUGE) is None and parse_year("99999", default=7) == 7 and parse_year("１９９０") is None
@@ -417,8 +418,8 @@ def test_parsers_bound_every_number():
 
 def test_every_api_filterset_is_bounded():
     """A new API list cannot forget the ranges: its FilterSet must derive from BoundedFilterSet."""
+    from core.api.filtering import BoundedFilterSet
     from laomo_portal.api import router
-    from members.api.filtering import BoundedFilterSet
 
     for prefix, viewset, _ in router.registry:
         assert not getattr(viewset, "filterset_fields", None), f"{prefix}: declare a BoundedFilterSet"

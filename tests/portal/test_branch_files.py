@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from members.files import branch_file_fields
+from core.files import branch_file_fields
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_files_left_in_public_media_by_older_versions_are_moved(settings, tmp_pa
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from members.storage import branch_file_storage, files_move_to_branch_storage
+    from core.storage import branch_file_storage, files_move_to_branch_storage
     from wellbeing.models import CondolenceVisitPhoto
 
     settings.MEDIA_ROOT = tmp_path / "media"

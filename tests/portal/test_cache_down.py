@@ -10,9 +10,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from laomo_portal.cache import CacheUnavailable
+from core.cache import CacheUnavailable
+from core.notifications import LocmemSmsBackend
 from members import services
-from members.notifications import LocmemSmsBackend
 from tests import factories as f
 from tests.celery_support import dead_port
 
@@ -20,7 +20,7 @@ from tests.celery_support import dead_port
 def _redis_cache(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "laomo_portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
         }
@@ -125,7 +125,7 @@ def test_code_flows_say_unavailable_and_send_nothing_with_cache_down(cache_down,
 @pytest.mark.django_db
 def test_code_is_not_sent_when_the_cache_drops_writes(settings, client, monkeypatch):
     """A cache that answers but keeps nothing: the code could never be checked, so none is sent."""
-    from members import throttle
+    from core import throttle
 
     member = f.MemberFactory(mobile="13955550001")
     monkeypatch.setattr(throttle.cache, "set", lambda *args, **kwargs: None)

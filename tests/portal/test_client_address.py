@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from members.audit import access_log_record, client_ip
-from members.models import AccessLog
+from core.audit import access_log_record, client_ip
+from core.models import AccessLog
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from members.idcard import make_id_number
+from core.idcard import make_id_number
 from members.models import Member
 from tests import factories as f
 

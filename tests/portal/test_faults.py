@@ -148,7 +148,8 @@ def _import_rows(xihu):
 
 @pytest.mark.django_db
 def test_database_error_mid_import_writes_nothing(import_write_breaks_after_first_batch, xihu, staff_user):
-    from members.models import AccessLog, Honor, Member, MemberImport
+    from core.models import AccessLog
+    from members.models import Honor, Member, MemberImport
     from tests.members.io_helpers import xlsx_file
 
     job = services.member_import_start(upload=xlsx_file(_import_rows(xihu)), actor=staff_user)
@@ -191,7 +192,7 @@ def test_worker_killed_mid_write_leaves_one_complete_certificate(
     import signal
     import subprocess
 
-    from members.storage import private_storage
+    from core.storage import private_storage
 
     marker = tmp_path / "half-written"
     folder = f"certificates/{timezone.localdate().year}"

@@ -93,7 +93,7 @@ def test_greeting_defaults_are_not_written_for_a_refused_request(client, xihu):
 
 
 def test_trip_note_longer_than_its_column_is_refused_with_a_message(staff_user):
-    from members.errors import DomainError
+    from core.errors import DomainError
     from wellbeing.services.trips import trip_transition
 
     trip = f.TripFactory()

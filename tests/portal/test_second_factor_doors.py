@@ -119,7 +119,7 @@ def test_required_association_staff_without_a_device_gets_no_token(settings):
 
 def test_officer_without_device_gets_a_token_on_the_password_alone(settings, xihu):
     settings.OTP_REQUIRED_FOR_ASSOCIATION = True
-    from members.second_factor import second_factor_required
+    from core.second_factor import second_factor_required
 
     officer = f.officer(xihu)
     assert not second_factor_required(officer)

@@ -146,7 +146,7 @@ def test_distribution_export_is_a_logged_neutralised_spreadsheet(client, staff_u
 
     from openpyxl import load_workbook
 
-    from members.models import AccessLog
+    from core.models import AccessLog
 
     book = f.BookFactory()
     record = BookDistribution.objects.create(

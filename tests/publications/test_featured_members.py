@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from members.sections import _SECTIONS, member_sections
+from core.sections import _SECTIONS, member_sections
 from publications.sections import featured_articles_context
 from publications.services import SYSTEM, issue_publish, issue_submit
 from tests import factories as f

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from members import documents
+from core import documents
 from publications.services import SYSTEM, issue_print_context, issue_print_pdf, issue_publish, issue_submit
 from tests import factories as f
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from members.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from publications.models import NewsletterIssue
 from publications.services import issue_publish, issue_return, issue_submit, issue_withdraw
 from tests import factories as f

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from PIL import Image
 
-from members.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from tests import factories as f
 from volunteering import services
 from volunteering.models import EventPhoto, Participation, ServiceEvent

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from members.sections import member_sections
+from core.sections import member_sections
 from tests import factories as f
 from volunteering.sections import member_service_record
 

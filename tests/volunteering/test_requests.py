@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from members.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from tests import factories as f
 from volunteering import services
 from volunteering.models import ServiceRequest

@@ -69,7 +69,7 @@ def sms_gateway(settings):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(gateway))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.SMS_BACKEND = "members.notifications.HttpGatewaySmsBackend"
+    settings.SMS_BACKEND = "core.notifications.HttpGatewaySmsBackend"
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/send"
     settings.SMS_GATEWAY_KEY = "test-key"
     settings.SMS_GATEWAY_TEMPLATE = "SMS_BIRTHDAY_001"

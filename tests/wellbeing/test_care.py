@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.errors import DomainError
-from members.models import AccessLog
+from core.errors import DomainError
+from core.models import AccessLog
 from tests import factories as f
 from wellbeing.models import CampaignEntry, CondolenceVisit, Greeting, HardshipCase
 from wellbeing.services.care import (

@@ -186,7 +186,7 @@ def test_history_records_each_status_change(sms_gateway, birthday_people):
 
 
 def test_member_page_section_shows_only_own_greetings(sms_outbox, birthday_people):
-    from members.sections import member_sections
+    from core.sections import member_sections
 
     birthday_greetings_send(day=DAY)
     mine, other = birthday_people

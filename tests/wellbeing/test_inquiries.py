@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from members.errors import DomainError
+from core.errors import DomainError
 from tests import factories as f
 from wellbeing.admin.inquiries import statistics_rows
 from wellbeing.models import Inquiry, InquiryLog

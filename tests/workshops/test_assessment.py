@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from members.errors import DomainError
+from core.errors import DomainError
 from tests import factories as f
 from workshops.models import Assessment, AssessmentScore, Criterion, Dimension, Standard
 from workshops.scoring import StandardSpec, compute
@@ -247,7 +247,7 @@ def _attachment_url(row):
 
 
 def test_attachment_download_is_logged(client, staff_user, attachment):
-    from members.models import AccessLog
+    from core.models import AccessLog
 
     client.force_login(staff_user)
     response = client.get(_attachment_url(attachment))

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.models import AccessLog
+from core.models import AccessLog
 from tests import factories as f
 from workshops.models import CoverageTarget
 from workshops.reports import coverage_report

@@ -3,7 +3,7 @@
 import pytest
 from django.template.loader import render_to_string
 
-from members.sections import member_sections
+from core.sections import member_sections
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

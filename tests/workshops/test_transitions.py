@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from members.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from tests import factories as f
 from workshops.models import TRANSITIONS, Workshop, WorkshopTransition
 from workshops.services import workshop_apply, workshop_transition

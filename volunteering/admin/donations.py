@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
-from members.admin_base import ScopedModelAdmin
+from core.admin.base import ScopedModelAdmin
 
 from ..models import Donation
 

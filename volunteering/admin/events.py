@@ -10,11 +10,11 @@ from django.db.models import Count, Sum
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
-from members.audit import access_log_record
-from members.errors import DomainError
-from members.parsing import parse_year
-from members.spreadsheets import xlsx_response
+from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.audit import access_log_record
+from core.errors import DomainError
+from core.parsing import parse_year
+from core.spreadsheets import xlsx_response
 
 from .. import services
 from ..models import EventBeneficiary, EventPhoto, Participation, ServiceEvent, ServiceRequest

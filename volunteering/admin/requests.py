@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from members.admin_base import ScopedModelAdmin
-from members.errors import DomainError
+from core.admin.base import ScopedModelAdmin
+from core.errors import DomainError
 
 from .. import services
 from ..models import ServiceRequest, ServiceTeam

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
+from core.admin.base import ScopedModelAdmin, ScopedTabularInline
 
 from ..models import Beneficiary, ServiceTeam, TeamMembership
 

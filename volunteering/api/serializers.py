@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from members.api.base import ScopedPrimaryKeyRelatedField
+from core.api.base import ScopedPrimaryKeyRelatedField
+from core.parsing import validate_reasonable_date
 from members.models import Member
-from members.parsing import validate_reasonable_date
 
 from ..models import Course, Participation, ServiceEvent, ServiceTeam
 from ..models.events import MAX_EVENT_HOURS

@@ -8,7 +8,7 @@ from rest_framework import filters, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from members.api.base import ScopedReadOnlyViewSet
+from core.api.base import ScopedReadOnlyViewSet
 
 from .. import services
 from ..models import Participation, ServiceEvent

@@ -7,8 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date
 
 from ..querysets import DonationQuerySet
 from .teams import ServiceTeam

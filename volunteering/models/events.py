@@ -7,10 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
+from core.storage import branch_file_storage
+from core.uploads import validate_image
 from members.models import Member
-from members.parsing import validate_reasonable_date
-from members.storage import branch_file_storage
-from members.uploads import validate_image
 
 from ..querysets import (
     EventBeneficiaryQuerySet,

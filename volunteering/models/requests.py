@@ -5,8 +5,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
 from members.models import Branch
-from members.parsing import validate_reasonable_date
 
 from ..querysets import ServiceRequestQuerySet
 from .teams import Beneficiary, ServiceTeam

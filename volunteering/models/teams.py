@@ -3,8 +3,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date
 
 from ..querysets import BeneficiaryQuerySet, ServiceTeamQuerySet, TeamMembershipQuerySet
 

@@ -8,11 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
-from members.audit import access_log_record
-from members.errors import DomainError
-from members.parsing import parse_year
-from members.spreadsheets import xlsx_response
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
+from core.audit import access_log_record
+from core.errors import DomainError
+from core.parsing import parse_year
+from core.spreadsheets import xlsx_response
 
 from ..exports import care_report_xlsx
 from ..models import (

@@ -8,13 +8,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from members.admin_base import PortalModelAdmin, ScopedModelAdmin
-from members.audit import access_log_record
-from members.documents import render_pdf
-from members.errors import DomainError
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin
+from core.audit import access_log_record
+from core.documents import render_pdf
+from core.errors import DomainError
+from core.parsing import parse_date, parse_int
+from core.spreadsheets import XLSX_MIME, attachment
 from members.models import Branch
-from members.parsing import parse_date, parse_int
-from members.spreadsheets import XLSX_MIME, attachment
 
 from ..exports import cake_list_rows, cake_list_xlsx
 from ..models import (

@@ -11,12 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
-from members.audit import access_log_record
-from members.errors import DomainError
-from members.parsing import parse_year
-from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff, user_scope
-from members.spreadsheets import xlsx_response
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
+from core.audit import access_log_record
+from core.errors import DomainError
+from core.parsing import parse_year
+from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff, user_scope
+from core.spreadsheets import xlsx_response
 
 from ..models import CalendarDay, Inquiry, InquiryLog
 from ..services.inquiries import (

@@ -13,10 +13,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from members.admin_base import ScopedModelAdmin
-from members.errors import DomainError
+from core.admin.base import ScopedModelAdmin
+from core.errors import DomainError
+from core.roles import officer_branch_id
 from members.models import Member
-from members.roles import officer_branch_id
 
 from ..models import ConvalescenceTrip, MemberWorkProfile, Nomination, SafetyCheck, TripStatus
 from ..services import trips as services

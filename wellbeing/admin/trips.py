@@ -16,12 +16,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
-from members.audit import access_log_record
-from members.errors import DomainError
-from members.parsing import parse_year
-from members.roles import is_association_staff
-from members.spreadsheets import XLSX_MIME, attachment
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
+from core.audit import access_log_record
+from core.errors import DomainError
+from core.parsing import parse_year
+from core.roles import is_association_staff
+from core.spreadsheets import XLSX_MIME, attachment
 
 from ..models import (
     TRIP_TRANSITIONS,

@@ -12,12 +12,12 @@ from rest_framework import filters, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from members.api.base import ScopedModelViewSet, ScopedPrimaryKeyRelatedField
-from members.api.filtering import BoundedFilterSet
-from members.errors import ConflictError
-from members.idcard import mask_phone
+from core.api.base import ScopedModelViewSet, ScopedPrimaryKeyRelatedField
+from core.api.filtering import BoundedFilterSet
+from core.errors import ConflictError
+from core.idcard import mask_phone
+from core.roles import is_association_staff, user_scope
 from members.models import Member
-from members.roles import is_association_staff, user_scope
 
 from ..models import CondolenceVisit, Inquiry
 from ..services.care import condolence_visit_save

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from members.api.filtering import BoundedFilterSet
+from core.api.filtering import BoundedFilterSet
 
 from ..models import ConvalescenceTrip, Nomination, TripQuota
 

@@ -3,10 +3,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from members.api.base import ScopedPrimaryKeyRelatedField
-from members.idcard import mask_id_number
+from core.api.base import ScopedPrimaryKeyRelatedField
+from core.idcard import mask_id_number
+from core.roles import is_association_staff
 from members.models import Member
-from members.roles import is_association_staff
 
 from ..models import ConvalescenceTrip, Nomination, TripQuota
 

@@ -7,8 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from members.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from members.roles import is_association_staff
+from core.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core.roles import is_association_staff
 
 from ..models import ConvalescenceTrip, Nomination, TripQuota
 from ..services.trips import nomination_approve, nomination_create, nomination_reject, nomination_withdraw

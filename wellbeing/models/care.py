@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date, validate_reasonable_year
+from core.querysets import ScopedQuerySet
+from core.storage import branch_file_storage
+from core.uploads import validate_image
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date, validate_reasonable_year
-from members.querysets import ScopedQuerySet
-from members.storage import branch_file_storage
-from members.uploads import validate_image
 
 from ..querysets import (
     CampaignEntryQuerySet,

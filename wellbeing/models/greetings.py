@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.querysets import ScopedQuerySet
 from members.models import Member
-from members.querysets import ScopedQuerySet
 
 from ..querysets import GreetingQuerySet
 

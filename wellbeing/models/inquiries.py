@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from members.idcard import mask_phone
+from core.idcard import mask_phone
+from core.parsing import validate_reasonable_date
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date
 
 from ..querysets import InquiryLogQuerySet, InquiryQuerySet
 

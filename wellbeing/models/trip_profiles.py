@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
+from core.querysets import ScopedQuerySet
 from members.models import Member
-from members.parsing import validate_reasonable_date
-from members.querysets import ScopedQuerySet
 
 
 class HealthStatus(models.IntegerChoices):

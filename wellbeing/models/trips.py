@@ -15,9 +15,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.parsing import validate_reasonable_date
+from core.querysets import ScopedQuerySet
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date
-from members.querysets import ScopedQuerySet
 
 from .trip_profiles import PriorityGroup
 

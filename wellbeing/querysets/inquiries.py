@@ -3,7 +3,7 @@
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
-from members.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet
 
 
 class InquiryQuerySet(ScopedQuerySet):

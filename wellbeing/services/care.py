@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from simple_history.utils import bulk_create_with_history
 
-from members.errors import DomainError
+from core.errors import DomainError
 from members.models import Branch, Member
 
 from ..models.care import (
@@ -261,7 +261,7 @@ class CareReportRow:
 
 def care_report(*, year: int, user) -> list[CareReportRow]:
     """Per budget line the user may see: visits, people reached, cash and goods, against the budget."""
-    from members.roles import is_association_staff
+    from core.roles import is_association_staff
 
     branches = list(Branch.objects.visible_to(user).order_by("sort_order", "pk"))
     budgets = {b.branch_id: b.amount for b in CareBudget.objects.visible_to(user).filter(year=year)}

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from members.errors import DomainError
+from core.errors import DomainError
+from core.notifications import notify_branch
 from members.models import Member
-from members.notifications import notify_branch
 
 from ..birthdays import lunar_birthdays, solar_birthdays, to_lunar
 from ..channels import DeliveryError, get_channel

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from members.errors import DomainError
-from members.notifications import notify_branch, send_email
+from core.errors import DomainError
+from core.notifications import notify_branch, send_email
 
 from ..models.inquiries import CalendarDay, Inquiry, InquiryLog
 

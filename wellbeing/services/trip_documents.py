@@ -12,10 +12,10 @@ from collections import Counter
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from members.documents import render_pdf
-from members.idcard import mask_id_number, mask_phone
+from core.documents import render_pdf
+from core.idcard import mask_id_number, mask_phone
+from core.spreadsheets import xlsx_bytes
 from members.models import Branch
-from members.spreadsheets import xlsx_bytes
 
 from ..models import (
     ConvalescenceTrip,

@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from members.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
+from core.notifications import notify_branch
+from core.roles import is_association_staff
 from members.models import Member
-from members.notifications import notify_branch
-from members.roles import is_association_staff
 
 from ..models import (
     HOLDING,

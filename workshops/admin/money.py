@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
-from members.audit import access_log_record
-from members.spreadsheets import xlsx_response
+from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.audit import access_log_record
+from core.spreadsheets import xlsx_response
 
 from ..forms import SubsidyForm
 from ..models import ActivityPhoto, CoverageTarget, Subsidy, WorkshopActivity

@@ -8,9 +8,9 @@ from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline, scoped_queryset
-from members.audit import access_log_record
-from members.errors import DomainError
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline, scoped_queryset
+from core.audit import access_log_record
+from core.errors import DomainError
 
 from ..forms import assessment_form_for, score_field_name
 from ..models import Assessment, AssessmentAttachment, Criterion, Dimension, Standard

@@ -8,12 +8,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from members.admin_base import ScopedModelAdmin, ScopedTabularInline
-from members.audit import access_log_record
-from members.errors import DomainError
-from members.parsing import parse_year
-from members.roles import user_scope
-from members.spreadsheets import xlsx_response
+from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.audit import access_log_record
+from core.errors import DomainError
+from core.parsing import parse_year
+from core.roles import user_scope
+from core.spreadsheets import xlsx_response
 
 from ..forms import TransitionForm
 from ..models import TRANSITIONS, Workshop, WorkshopPhoto, WorkshopTransition

@@ -1,6 +1,6 @@
 import django_filters
 
-from members.api.filtering import BoundedFilterSet
+from core.api.filtering import BoundedFilterSet
 
 from ..models import Workshop
 

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from members.api.base import ScopedPrimaryKeyRelatedField
+from core.api.base import ScopedPrimaryKeyRelatedField
+from core.parsing import validate_reasonable_date
 from members.models import Branch, Member
-from members.parsing import validate_reasonable_date
 
 from ..models import Workshop
 

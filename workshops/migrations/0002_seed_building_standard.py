@@ -14,6 +14,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workshops", "0001_houses_standards_assessments_subsidies")]
+    dependencies = [("workshops", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

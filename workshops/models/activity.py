@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from members.parsing import validate_reasonable_date, validate_reasonable_year
-from members.storage import branch_file_storage
-from members.uploads import validate_image
+from core.parsing import validate_reasonable_date, validate_reasonable_year
+from core.storage import branch_file_storage
+from core.uploads import validate_image
 
 from ..querysets import ActivityQuerySet, SubsidyQuerySet, WorkshopScopedQuerySet
 from .workshop import Workshop, activity_photo_upload_to

@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from members.parsing import validate_reasonable_date
-from members.storage import branch_file_storage
-from members.uploads import validate_upload
+from core.parsing import validate_reasonable_date
+from core.storage import branch_file_storage
+from core.uploads import validate_upload
 
 from ..querysets import AssessmentQuerySet, WorkshopScopedQuerySet
 from .workshop import Workshop, attachment_upload_to

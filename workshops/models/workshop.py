@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from members.parsing import validate_reasonable_date
-from members.storage import branch_file_storage
-from members.uploads import validate_image
+from core.parsing import validate_reasonable_date
+from core.storage import branch_file_storage
+from core.uploads import validate_image
 
 from ..querysets import WorkshopQuerySet, WorkshopScopedQuerySet
 

@@ -10,6 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.idcard import parse_id_number
+from core.permissions import sync_role_groups
+from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 from members.demo import (
     DISTRICTS,
     EMPLOYERS,
@@ -22,10 +25,7 @@ from members.demo import (
     random_mobile,
     random_name,
 )
-from members.idcard import parse_id_number
 from members.models import Branch, Certificate, CraftsmanCard, Honor, Member, OfficerProfile
-from members.permissions import sync_role_groups
-from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 from members.services import (
     card_issue,
     card_render,

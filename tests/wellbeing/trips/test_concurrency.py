@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from members.errors import DomainError
+from core.errors import DomainError
 from tests import factories as f
 from wellbeing.models import Nomination
 from wellbeing.services.trips import nomination_approve, nomination_create

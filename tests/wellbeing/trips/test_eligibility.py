@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from members.errors import DomainError
-from members.idcard import make_id_number
+from core.errors import DomainError
+from core.idcard import make_id_number
 from members.models import Member
 from tests import factories as f
 from wellbeing.models import Nomination

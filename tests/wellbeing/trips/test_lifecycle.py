@@ -2,7 +2,7 @@
 
 import pytest
 
-from members.errors import DomainError
+from core.errors import DomainError
 from tests import factories as f
 from wellbeing.models import Nomination, TripStatus
 from wellbeing.services.trips import nomination_approve, nomination_create, trip_transition

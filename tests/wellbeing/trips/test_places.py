@@ -2,7 +2,7 @@
 
 import pytest
 
-from members.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from tests import factories as f
 from wellbeing.models import Nomination, TripQuota
 from wellbeing.services.trips import (

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from members.idcard import make_id_number
+from core.idcard import make_id_number
 from tests import factories as f
 from wellbeing.models import Nomination, PriorityGroup
 from wellbeing.services.trip_rules import priority_for

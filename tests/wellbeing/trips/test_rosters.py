@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.models import AccessLog
+from core.models import AccessLog
 from tests import factories as f
 from wellbeing.models import Nomination, TripQuota
 from wellbeing.services import trip_documents as docs
@@ -118,7 +118,7 @@ def test_officer_cannot_download_the_whole_trip_roster(client, xihu_officer, tri
 def test_member_page_section_shows_own_trip_and_missing_safety_items(trip, participants):
     from django.template.loader import render_to_string
 
-    from members.sections import member_sections
+    from core.sections import member_sections
 
     member = participants[1].member
     [section] = [s for s in member_sections(member) if s["key"] == "wellbeing_trips"]

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from members.errors import DomainError
+from core.errors import DomainError
+from core.roles import ASSOCIATION_GROUP
 from members.models import Branch, Member
-from members.roles import ASSOCIATION_GROUP
 from wellbeing.models import (
     ConvalescenceTrip,
     EpidemicRole,

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 from members.models import Branch, Member
-from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 from workshops.models import (
     Assessment,
     CoverageTarget,

@@ -1,0 +1,1 @@
+"""The API kernel: scoped base viewsets, authentication doors, throttles, filtering, pagination."""

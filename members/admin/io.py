@@ -1,0 +1,506 @@
+"""Registry in and out, in the admin: import, export, scans, transfers and statistics.
+
+``MemberIOAdminMixin`` adds the pages to MemberAdmin (its URLs and actions); the
+transfer and import-record admins are registered here. Every page reads through
+``visible_to(request.user)``; every write calls a service.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.audit import access_log_record
+from core.errors import DomainError
+from core.models import AccessLog
+from core.roles import is_association_staff, officer_branch_id
+from core.spreadsheets import XLSX_MIME, attachment, xlsx_response, xlsx_sheets_bytes
+from members import services
+from members.exports import member_export_response
+from members.importing.columns import template_rows
+from members.importing.jobs import progress_get
+from members.models import (
+    Branch,
+    Honor,
+    HonorCount,
+    Member,
+    MemberCount,
+    MemberImport,
+    MemberKindCount,
+    RegistrationScan,
+    Transfer,
+)
+from members.statistics import (
+    LIVE_HONOR_FILTER,
+    LIVE_NO_SNAPSHOT,
+    StatisticsFilterForm,
+    freshness,
+    registry_statistics,
+    registry_statistics_from_snapshot,
+    snapshot_current,
+)
+
+EXPORT_PARAMS = ("_format", "_full")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="导入文件", help_text="Excel（.xlsx）或CSV（UTF-8或GBK编码）；请使用导入模板。"
+    )
+
+
+class ZipUploadForm(forms.Form):
+    archive = forms.FileField(
+        label="压缩包（.zip）", help_text="文件名中须含18位身份证号，如“330106198001011234-登记表.pdf”。"
+    )
+
+
+class TransferRequestForm(forms.Form):
+    to_branch = forms.ModelChoiceField(label="转入分会", queryset=Branch.objects.active())
+    reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label="处理意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RegistrationScanForm(forms.ModelForm):
+    class Meta:
+        model = RegistrationScan
+        fields = ["file", "note"]
+        # A plain file input: the stored file is never linked by URL, only by the download view.
+        widgets = {"file": forms.FileInput}
+
+
+class RegistrationScanFormSet(BaseInlineFormSet):
+    """A member form posted without the scans section (older clients, scripts) changes no scans."""
+
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        super().__init__(data, files, *args, **kwargs)
+
+
+class RegistrationScanInline(ScopedTabularInline):
+    model = RegistrationScan
+    form = RegistrationScanForm
+    formset = RegistrationScanFormSet
+    extra = 0
+    fields = ["file", "note", "download", "kind", "size", "uploaded_at"]
+    readonly_fields = ["download", "kind", "size", "uploaded_at"]
+
+    @admin.display(description="下载")
+    def download(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:members_member_scan_download", args=[obj.pk])
+        return format_html('<a href="{}">下载（{}）</a>', url, obj.get_kind_display())
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.actor = request.user
+        return formset
+
+
+class MemberIOAdminMixin:
+    """Import, export, scans, transfers and statistics on the member changelist."""
+
+    change_list_template = "admin/members/member/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [
+            path("import/", view(self.import_view), name="members_member_import"),
+            path("import/template/", view(self.import_template_view), name="members_member_import_template"),
+            path("import/<int:job_id>/", view(self.import_detail_view), name="members_member_import_detail"),
+            path(
+                "import/<int:job_id>/progress/",
+                view(self.import_progress_view),
+                name="members_member_import_progress",
+            ),  # fmt: skip
+            path("export/", view(self.export_view), name="members_member_export"),
+            path("statistics/", view(self.statistics_view), name="members_member_statistics"),
+            path("scans/bulk/", view(self.scans_bulk_view), name="members_member_scans_bulk"),
+            path(
+                "scans/<int:scan_id>/download/",
+                view(self.scan_download_view),
+                name="members_member_scan_download",
+            ),  # fmt: skip
+        ]
+        return urls + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        # One aggregate query for both counts: the changelist has a query budget.
+        branch_id = officer_branch_id(request.user)
+        pending = Transfer.objects.visible_to(request.user).pending()
+        # Association staff: every pending request is "incoming" to them; nothing is outgoing.
+        incoming = Q(to_branch=branch_id) if branch_id else Q()
+        outgoing = Q(from_branch=branch_id) if branch_id else Q(pk__in=[])
+        pending = pending.aggregate(
+            incoming=Count("pk", filter=incoming), outgoing=Count("pk", filter=outgoing)
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "can_export_full": is_association_staff(request.user),
+            "pending_transfers": pending,
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                **context,
+            },  # fmt: skip
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RegistrationScan:
+            return super().save_formset(request, form, formset, change)
+        # New scans go through the service (content check, who uploaded); only the note of a
+        # stored scan can change; a removal deletes the stored file too.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            scan = inline_form.instance
+            if scan.pk and formset.can_delete and formset._should_delete_form(inline_form):
+                scan.file.delete(save=False)
+                scan.delete()
+                formset.deleted_objects.append(scan)
+            elif not inline_form.has_changed():
+                continue
+            elif scan.pk:
+                scan.save(update_fields=["note"])
+                formset.changed_objects.append((scan, ["note"]))
+            elif inline_form.cleaned_data.get("file"):
+                try:
+                    created = services.registration_scan_add(
+                        member=form.instance, upload=inline_form.cleaned_data["file"], actor=request.user,
+                        note=inline_form.cleaned_data.get("note", ""),
+                    )  # fmt: skip
+                except DomainError as exc:
+                    self.message_domain_error(request, exc)
+                else:
+                    formset.new_objects.append(created)
+
+    # ---- import -----------------------------------------------------------------------
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise Http404
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = services.member_import_start(upload=form.cleaned_data["file"], actor=request.user)
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                return redirect("admin:members_member_import_detail", job.pk)
+        recent = MemberImport.objects.visible_to(request.user).filter(created_by=request.user)[:10]
+        return self._page(
+            request, "admin/members/member/import.html", "导入劳模工匠名册", form=form, recent=recent
+        )
+
+    def import_template_view(self, request):
+        self._require_view(request)
+        headers, rows = template_rows()
+        return xlsx_response("劳模工匠导入模板.xlsx", headers, rows, title="导入模板", text_columns=(1, 6))
+
+    def _job(self, request, job_id):
+        job = MemberImport.objects.visible_to(request.user).filter(pk=job_id, created_by=request.user).first()
+        if job is None:
+            raise Http404
+        return job
+
+    def import_detail_view(self, request, job_id):
+        job = self._job(request, job_id)
+        if request.method == "POST":
+            try:
+                job = services.member_import_confirm(job=job, actor=request.user)
+            except DomainError as exc:
+                self.message_domain_error(request, exc)
+            else:
+                if job.status == MemberImport.Status.DONE:
+                    counts = job.report.get("counts", {})
+                    self.message_user(
+                        request, f"导入完成：新增{counts.get('new', 0)}人，更新{counts.get('updated', 0)}人。"
+                    )
+            return redirect("admin:members_member_import_detail", job.pk)
+        return self._page(
+            request, "admin/members/member/import_detail.html", f"导入：{job.filename}", job=job,
+            report=job.report, busy=job.status in (MemberImport.Status.VALIDATING, MemberImport.Status.WRITING),
+        )  # fmt: skip
+
+    def import_progress_view(self, request, job_id):
+        job = self._job(request, job_id)
+        progress = progress_get(job.pk) or {"phase": job.status, "done": 0, "total": job.total_rows}
+        return JsonResponse({"status": job.status, "status_label": job.get_status_display(), **progress})
+
+    # ---- export -----------------------------------------------------------------------
+
+    def _require_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+
+    def export_view(self, request):
+        self._require_view(request)
+        fmt = "csv" if request.GET.get("_format") == "csv" else "xlsx"
+        full = request.GET.get("_full") == "1" and is_association_staff(request.user)
+        request.GET = request.GET.copy()
+        for key in EXPORT_PARAMS:
+            request.GET.pop(key, None)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            self.message_user(request, "筛选条件无效。", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:members_member_changelist"))
+        # Exactly the changelist's rows: its scoped, searched and filtered queryset.
+        queryset = changelist.queryset
+        return member_export_response(
+            queryset=queryset,
+            fmt=fmt,
+            full=full,
+            user=request.user,
+            request=request,
+            filter_params=request.GET,
+        )
+
+    # ---- statistics -------------------------------------------------------------------
+
+    def statistics_view(self, request):
+        self._require_view(request)
+        params = request.GET.copy()
+        download = params.pop("_format", None)
+        form = StatisticsFilterForm(params or None, user=request.user)
+        stats = self._statistics(request, form)
+        if download:
+            sheets = [(title, stats[key]["headers"], stats[key]["rows"], ())
+                      for key, title in [("by_branch", "分会类别级别"), ("by_age", "性别年龄"), ("per_year", "年度荣誉")]]  # fmt: skip
+            return attachment(xlsx_sheets_bytes(sheets), "劳模工匠统计.xlsx", XLSX_MIME)
+        return self._page(
+            request, "admin/members/member/statistics.html", "劳模工匠统计", form=form, stats=stats,
+            query=params.urlencode(),
+        )  # fmt: skip
+
+    def _statistics(self, request, form) -> dict:
+        """From the snapshot when the filters allow and one exists for today, else live."""
+        today = timezone.localdate()
+        valid = form.is_valid() if form.is_bound else True
+        snapshot, reason = None, LIVE_HONOR_FILTER if valid else "筛选条件无效，未显示数据"
+        if valid and form.snapshot_servable():
+            snapshot, reason = snapshot_current(today), LIVE_NO_SNAPSHOT
+        if snapshot is not None:
+            stats = registry_statistics_from_snapshot(
+                member_counts=form.member_counts(
+                    MemberCount.objects.visible_to(request.user),
+                    MemberKindCount.objects.visible_to(request.user),
+                ),
+                honor_counts=form.honor_counts(HonorCount.objects.visible_to(request.user)),
+            )
+        else:
+            members = Member.objects.visible_to(request.user)
+            honors = Honor.objects.visible_to(request.user)
+            if valid and form.is_bound:
+                members, honors = form.members(members), form.honors(honors)
+            elif not valid:
+                members, honors = members.none(), honors.none()
+            stats = registry_statistics(members=members, honors=honors, today=today)
+        stats["freshness"] = freshness(snapshot, reason)
+        return stats
+
+    # ---- scans ------------------------------------------------------------------------
+
+    def scans_bulk_view(self, request):
+        if not self.has_change_permission(request):
+            raise Http404
+        form = ZipUploadForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = services.registration_scans_from_zip(
+                    archive=form.cleaned_data["archive"], actor=request.user
+                )
+            except DomainError as exc:
+                form.add_error("archive", exc.message)
+        return self._page(request, "admin/members/member/scans_bulk.html", "批量上传登记表扫描件", form=form,
+                          report=report)  # fmt: skip
+
+    def scan_download_view(self, request, scan_id):
+        scan = (
+            RegistrationScan.objects.visible_to(request.user)
+            .select_related("member")
+            .filter(pk=scan_id)
+            .first()
+        )
+        if scan is None:
+            raise Http404
+        access_log_record(
+            user=request.user, action=AccessLog.Action.DOWNLOAD, target=f"登记表扫描件 {scan.member.name}",
+            request=request, detail={"scan_id": scan.pk, "member_id": scan.member_id},
+        )  # fmt: skip
+        extension = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}[scan.kind]
+        response = FileResponse(
+            scan.file.open("rb"), as_attachment=True, filename=f"登记表-{scan.pk}.{extension}"
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    # ---- transfers --------------------------------------------------------------------
+
+    def _transfer_form(self, request, queryset, *, direct: bool):
+        form = TransferRequestForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for member in queryset:
+                try:
+                    if direct:
+                        services.member_transfer(member=member, actor=request.user, **form.cleaned_data)
+                    else:
+                        services.member_transfer_request(
+                            member=member, actor=request.user, **form.cleaned_data
+                        )
+                    done += 1
+                except DomainError as exc:
+                    self.message_user(request, f"{member.name}：{exc.message}", messages.ERROR)
+            verb = "转移" if direct else "提交转移申请"
+            if done:
+                self.message_user(request, f"已为{done}人{verb}。")
+            return None
+        return self._page(
+            request, "admin/members/member/transfer.html", "直接转移" if direct else "申请名单转移",
+            form=form, members=queryset, action=request.POST.get("action"),
+            action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+        )  # fmt: skip
+
+    @admin.action(description="申请名单转移（转入分会审批）")
+    def transfer_request_action(self, request, queryset):
+        return self._transfer_form(request, queryset, direct=False)
+
+    @admin.action(description="直接转移到其他分会（协会）")
+    def transfer_direct_action(self, request, queryset):
+        return self._transfer_form(request, queryset, direct=True)
+
+    def get_actions(self, request):
+        # Added here rather than in ``actions``, so that MemberAdmin's own list does not drop them.
+        actions = super().get_actions(request)
+        names = ["transfer_request_action"]
+        if is_association_staff(request.user):
+            names.append("transfer_direct_action")
+        for name in names:
+            actions[name] = self.get_action(name)
+        return actions
+
+
+class TransferDirectionFilter(admin.SimpleListFilter):
+    title = "方向"
+    parameter_name = "direction"
+
+    def lookups(self, request, model_admin):
+        return [("incoming", "待我方接收"), ("outgoing", "我方发出待处理")]
+
+    def queryset(self, request, queryset):
+        branch_id = officer_branch_id(request.user)
+        if self.value() == "incoming":
+            return queryset.incoming(branch_id) if branch_id else queryset.pending()
+        if self.value() == "outgoing":
+            return queryset.outgoing(branch_id) if branch_id else queryset.pending()
+        return queryset
+
+
+@admin.register(Transfer)
+class TransferAdmin(ScopedModelAdmin):
+    list_display = [
+        "member",
+        "from_branch",
+        "to_branch",
+        "status",
+        "requested_at",
+        "requested_by",
+        "decided_at",
+    ]
+    list_filter = [TransferDirectionFilter, "status", ("from_branch", RelatedOnlyFieldListFilter),
+                   ("to_branch", RelatedOnlyFieldListFilter)]  # fmt: skip
+    search_fields = ["member__name"]
+    list_select_related = ["member", "from_branch", "to_branch", "requested_by"]
+    readonly_fields = [f.name for f in Transfer._meta.fields]
+    actions = ["accept_action", "reject_action", "cancel_action"]
+
+    def has_add_permission(self, request):
+        return False  # requests start from the member list (action 申请名单转移)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, service, title):
+        form = DecisionForm(request.POST if "apply" in request.POST else None)
+        if not form.is_bound and service is not services.transfer_cancel:
+            return TemplateResponse(request, "admin/members/transfer/decide.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta, "title": title, "form": form,
+                "transfers": queryset, "action": request.POST.get("action"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            })  # fmt: skip
+        note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+        done = 0
+        for transfer in queryset:
+            try:
+                if service is services.transfer_cancel:
+                    service(transfer=transfer, actor=request.user)
+                else:
+                    service(transfer=transfer, actor=request.user, note=note)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{transfer.member.name}：{exc.message}", messages.ERROR)
+        if done:
+            self.message_user(request, f"已处理{done}项。")
+        return None
+
+    @admin.action(description="接收（人员转入我方）")
+    def accept_action(self, request, queryset):
+        return self._decide(request, queryset, services.transfer_accept, "接收名单转移")
+
+    @admin.action(description="拒绝")
+    def reject_action(self, request, queryset):
+        return self._decide(request, queryset, services.transfer_reject, "拒绝名单转移")
+
+    @admin.action(description="撤回我方申请")
+    def cancel_action(self, request, queryset):
+        return self._decide(request, queryset, services.transfer_cancel, "撤回")
+
+
+@admin.register(MemberImport)
+class MemberImportAdmin(ScopedModelAdmin):
+    """The list of imports; uploading and confirming happen on the member list's import page."""
+
+    list_display = ["filename", "status", "total_rows", "created_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = [
+        "filename",
+        "status",
+        "total_rows",
+        "created_by",
+        "branch",
+        "created_at",
+        "finished_at",
+    ]
+    exclude = ["file", "report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,169 @@
+"""Admin of the registry: branches, members with honours, honours, officers."""
+
+from django import forms
+from django.contrib import admin
+
+from core.admin.base import ScopedModelAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline
+from core.audit import access_log_record, id_numbers_confirmed
+from core.idcard import ID_NUMBER_TAKEN, mask_phone
+from core.models import AccessLog
+from members.admin.documents import invite_members, issue_cards, issue_certificates
+from members.admin.filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
+from members.admin.io import MemberIOAdminMixin, RegistrationScanInline
+from members.models import Branch, Honor, Member, OfficerProfile
+from members.querysets import ID_LIKE
+
+
+@admin.register(Branch)
+class BranchAdmin(ScopedModelAdmin):
+    list_display = ["name", "code", "kind", "active", "sort_order"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "code"]
+    ordering = ["sort_order", "pk"]
+
+
+class HonorInline(ScopedTabularInline):
+    model = Honor
+    extra = 0
+    fields = ["kind", "level", "title", "year", "awarding_body", "document_number"]
+
+
+class MemberAdminForm(forms.ModelForm):
+    """The member form: a number already in the registry gets the API's one answer, logged."""
+
+    request = None  # bound by MemberAdmin.get_form
+
+    def validate_unique(self):
+        super().validate_unique()
+        refused = [e for e in self.errors.as_data().get("id_number", []) if e.code == "unique"]
+        if refused and self.request is not None:
+            self.errors["id_number"] = self.error_class([ID_NUMBER_TAKEN])
+            taken = Member.objects.filter(id_number=self.instance.id_number).values_list("pk", flat=True)
+            id_numbers_confirmed(
+                user=self.request.user, door="管理后台登记（号码已在名册中）", member_ids=list(taken[:1]),
+                request=self.request,
+            )
+
+
+@admin.register(Member)
+class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
+    form = MemberAdminForm
+    inlines = [HonorInline, RegistrationScanInline]
+    actions = [issue_certificates, issue_cards, invite_members]
+    list_display = ["name", "category", "branch", "highest_honor", "age_display", "mobile_display", "status"]
+    list_filter = [
+        ("branch", ScopedRelatedFieldListFilter),
+        HonorKindFilter,
+        HonorLevelFilter,
+        HonorYearFilter,
+        "category",
+        "status",
+        "gender",
+        AgeBandFilter,
+    ]
+    # The search box takes a name fragment, a full ID number or a phone number;
+    # get_search_results routes each to its own indexed lookup.
+    search_fields = ["name"]
+    search_help_text = "输入姓名、完整身份证号或手机号码"
+    list_select_related = ["branch"]
+    readonly_fields = ["gender", "birth_date", "category", "created_at", "updated_at"]
+    raw_id_fields = ["user"]
+    fieldsets = [
+        (
+            "基本信息",
+            {"fields": ["name", "id_number", "gender", "birth_date", "ethnicity", "political_status"]},
+        ),
+        ("联系方式", {"fields": ["mobile", "address"]}),
+        ("工作情况", {"fields": ["employer", "position", "industry"]}),
+        ("名册", {"fields": ["branch", "status", "category", "notes", "user", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_highest_honor()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The form shows association staff the full ID number: record each page shown.
+        if response.status_code == 200 and self.is_association(request):
+            obj = getattr(response, "context_data", {}).get("original")
+            if obj is not None:
+                access_log_record(
+                    user=request.user, action=AccessLog.Action.VIEW_ID, target=f"劳模工匠 {obj.name}",
+                    request=request, detail={"model": "member", "pk": obj.pk}, row_count=1,
+                )  # fmt: skip
+        return response
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def get_search_results(self, request, queryset, search_term):
+        # The exact match on a full number confirms it (autocomplete asks here too): logged.
+        if ID_LIKE.match((search_term or "").strip()):
+            id_numbers_confirmed(user=request.user, door="管理后台搜索完整身份证号", count=1, request=request)
+        return queryset.search(search_term), False
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.is_association(request):
+            # Officers see an existing member's ID number masked and cannot change it.
+            # Never beside the full birth date, which would give back most of the number
+            # (SECURITY.md, masking): the age says what an officer needs.
+            shown = {"id_number": "masked_id", "birth_date": "age_display"}
+            fieldsets = [
+                (title, {**opts, "fields": [shown.get(f, f) for f in opts["fields"]]})
+                for title, opts in fieldsets
+            ]
+        if not self.is_association(request):
+            fieldsets = [
+                (title, {**opts, "fields": [f for f in opts["fields"] if f != "user"]})
+                for title, opts in fieldsets
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not self.is_association(request):
+            fields = [*fields, "masked_id", "age_display"]
+        return fields
+
+    def get_list_display(self, request):
+        if self.is_association(request):
+            return [("mobile" if f == "mobile_display" else f) for f in self.list_display]
+        return self.list_display
+
+    @admin.display(description="身份证号")
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description="最高荣誉", ordering="highest_honor_level")
+    def highest_honor(self, obj):
+        title = getattr(obj, "highest_honor_title", None)
+        if not title:
+            return "—"
+        return f"{title}（{obj.highest_honor_year}）"
+
+    @admin.display(description="年龄", ordering="-birth_date")
+    def age_display(self, obj):
+        return obj.age
+
+    @admin.display(description="手机号码")
+    def mobile_display(self, obj):
+        return mask_phone(obj.mobile)
+
+
+@admin.register(Honor)
+class HonorAdmin(ScopedModelAdmin):
+    list_display = ["title", "member", "kind", "level", "year", "awarding_body"]
+    list_filter = ["kind", "level", "year", ("member__branch", ScopedRelatedFieldListFilter)]
+    search_fields = ["title", "member__name"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member"]
+
+
+@admin.register(OfficerProfile)
+class OfficerProfileAdmin(ScopedModelAdmin):
+    list_display = ["user", "branch"]
+    list_filter = [("branch", ScopedRelatedFieldListFilter)]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
