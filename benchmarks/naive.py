@@ -5,7 +5,7 @@ from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from core.api.base import PortalModelPermissions
-from core.roles import user_scope
+from core.scoping import user_scope
 from members.api.serializers import MemberSerializer
 from members.models import Member
 

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from core.roles import user_scope
+from core.scoping import user_scope
 
 
 class ScopedQuerySet(models.QuerySet):

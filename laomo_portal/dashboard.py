@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from core.roles import user_scope
+from core.scoping import user_scope
 from members.models import Branch, Honor, HonorCount, Member, MemberCount
 from members.statistics import freshness, snapshot_current
 

@@ -6,6 +6,7 @@ import re
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
+from core.idcard import normalise
 from core.querysets import ScopedQuerySet
 
 
@@ -14,6 +15,7 @@ class BranchQuerySet(ScopedQuerySet):
         return self.filter(active=True)
 
 
+NAME_BIGRAM_STARTS = range(1, 6)  # covers names of up to six characters
 ID_LIKE = re.compile(r"^\d{14,17}[\dXx]$")
 DIGITS = re.compile(r"^\d{3,11}$")
 
@@ -24,8 +26,6 @@ class MemberQuerySet(ScopedQuerySet):
 
         Each kind of term goes to its own indexed lookup instead of OR-ing all three.
         """
-        from core.idcard import normalise
-
         term = (term or "").strip()
         if not term:
             return self
@@ -39,8 +39,6 @@ class MemberQuerySet(ScopedQuerySet):
 
     def name_has_bigram(self, term: str):
         """Names containing a two-character fragment, through the per-position indexes."""
-        from .models.registry import NAME_BIGRAM_STARTS
-
         condition = Q()
         for start in NAME_BIGRAM_STARTS:
             condition |= Q(**{f"name_bigram_{start}": term})
@@ -50,9 +48,8 @@ class MemberQuerySet(ScopedQuerySet):
 
     def with_highest_honor(self):
         """Annotate the title, level and year of each member's highest honour (one subquery)."""
-        from .models import Honor
-
-        best = Honor.objects.filter(member=OuterRef("pk")).order_by("level", "-year", "pk")
+        honor_model = self.model._meta.get_field("honors").related_model
+        best = honor_model.objects.filter(member=OuterRef("pk")).order_by("level", "-year", "pk")
         return self.annotate(
             highest_honor_title=Subquery(best.values("title")[:1]),
             highest_honor_level=Subquery(best.values("level")[:1]),
@@ -60,9 +57,7 @@ class MemberQuerySet(ScopedQuerySet):
         )
 
     def active(self):
-        from .models import Member
-
-        return self.filter(status=Member.Status.ACTIVE)
+        return self.filter(status=self.model.Status.ACTIVE)
 
     def born_between(self, oldest: datetime.date, youngest: datetime.date):
         return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)

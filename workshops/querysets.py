@@ -22,10 +22,9 @@ class WorkshopQuerySet(ScopedQuerySet):
 
     def with_subsidy_total(self):
         """Annotate ``subsidy_total``: everything ever paid to each house (a subquery: no GROUP BY)."""
-        from .models import Subsidy
-
+        subsidy_model = self.model._meta.get_field("subsidies").related_model
         total = (
-            Subsidy.objects.filter(workshop=OuterRef("pk"))
+            subsidy_model.objects.filter(workshop=OuterRef("pk"))
             .order_by()
             .values("workshop")
             .annotate(total=Sum("amount"))
@@ -36,14 +35,10 @@ class WorkshopQuerySet(ScopedQuerySet):
 
 class AssessmentQuerySet(ScopedQuerySet):
     def passed_acceptance(self):
-        from .models import Assessment
-
-        return self.filter(purpose=Assessment.Purpose.ACCEPTANCE, passed=True)
+        return self.filter(purpose=self.model.Purpose.ACCEPTANCE, passed=True)
 
     def annual_review(self, year: int):
-        from .models import Assessment
-
-        return self.filter(purpose=Assessment.Purpose.ANNUAL_REVIEW, review_year=year, passed__isnull=False)
+        return self.filter(purpose=self.model.Purpose.ANNUAL_REVIEW, review_year=year, passed__isnull=False)
 
 
 class SubsidyQuerySet(ScopedQuerySet):

@@ -32,7 +32,8 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from core.admin.input import valid_keys
 from core.errors import DomainError
 from core.idcard import mask_id_number, mask_phone
-from core.roles import is_association_staff, user_scope
+from core.roles import is_association_staff
+from core.scoping import user_scope
 
 security_logger = logging.getLogger("django.security.DisallowedModelAdminLookup")
 

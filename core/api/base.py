@@ -13,7 +13,8 @@ from rest_framework.views import exception_handler
 
 from core.admin.base import is_branch_owned, scoped_queryset
 from core.errors import DomainError
-from core.roles import is_association_staff, user_scope
+from core.roles import is_association_staff
+from core.scoping import user_scope
 
 
 class PortalModelPermissions(permissions.DjangoModelPermissions):

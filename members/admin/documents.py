@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from core.admin.base import ScopedModelAdmin
 from core.errors import DomainError
 from core.notifications import SmsError, send_sms
-from core.roles import user_scope
+from core.scoping import user_scope
 from members import services
 from members.models import Certificate, CraftsmanCard, Member
 

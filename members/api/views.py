@@ -9,7 +9,8 @@ from rest_framework.exceptions import NotFound
 from core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.audit import access_log_record
 from core.models import AccessLog
-from core.roles import is_association_staff, user_scope
+from core.roles import is_association_staff
+from core.scoping import user_scope
 
 from ..models import Branch, Honor, Member
 from .filters import BranchFilter, HonorFilter, MemberFilter, MemberSearchFilter

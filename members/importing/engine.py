@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.idcard import mask_id_number, normalise, parse_id_number
-from core.roles import user_scope
+from core.scoping import user_scope
 from core.validators import MOBILE
 
 from ..models import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member

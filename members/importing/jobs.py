@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.errors import ConflictError, DomainError
 from core.models import AccessLog
-from core.roles import user_scope
+from core.scoping import user_scope
 
 from ..models import MemberImport
 from .engine import member_import_plan, member_import_write

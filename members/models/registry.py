@@ -12,7 +12,7 @@ from core.idcard import mask_id_number, normalise, parse_id_number, validate_id_
 from core.querysets import ScopedQuerySet
 from core.validators import validate_mobile
 
-from ..querysets import BranchQuerySet, HonorQuerySet, MemberQuerySet
+from ..querysets import NAME_BIGRAM_STARTS, BranchQuerySet, HonorQuerySet, MemberQuerySet
 
 ETHNICITIES = [
     "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
@@ -54,7 +54,6 @@ class Branch(models.Model):
         return self.name
 
 
-NAME_BIGRAM_STARTS = range(1, 6)  # covers names of up to six characters
 
 
 class Member(models.Model):

@@ -27,7 +27,7 @@ def _move_member(*, member, to_branch, actor, reason: str) -> None:
 
 def member_transfer_request(*, member, to_branch, actor, reason: str):
     """A branch officer asks to move a member it can see to another branch; the receiving branch decides."""
-    from core.roles import user_scope
+    from core.scoping import user_scope
 
     from ..models import Branch, Transfer
 

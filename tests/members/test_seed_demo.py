@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from core.idcard import parse_id_number
-from core.roles import user_scope
+from core.scoping import user_scope
 from members.models import Branch, Honor, Member
 
 pytestmark = pytest.mark.django_db

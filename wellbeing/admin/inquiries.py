@@ -15,7 +15,8 @@ from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInl
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
-from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff, user_scope
+from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff
+from core.scoping import user_scope
 from core.spreadsheets import xlsx_response
 
 from ..models import CalendarDay, Inquiry, InquiryLog

@@ -16,7 +16,8 @@ from core.api.base import ScopedModelViewSet, ScopedPrimaryKeyRelatedField
 from core.api.filtering import BoundedFilterSet
 from core.errors import ConflictError
 from core.idcard import mask_phone
-from core.roles import is_association_staff, user_scope
+from core.roles import is_association_staff
+from core.scoping import user_scope
 from members.models import Member
 
 from ..models import CondolenceVisit, Inquiry

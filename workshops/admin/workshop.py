@@ -12,7 +12,7 @@ from core.admin.base import ScopedModelAdmin, ScopedTabularInline
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
-from core.roles import user_scope
+from core.scoping import user_scope
 from core.spreadsheets import xlsx_response
 
 from ..forms import TransitionForm

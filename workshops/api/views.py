@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from core.api.base import ScopedReadOnlyViewSet
-from core.roles import user_scope
+from core.scoping import user_scope
 
 from .. import services
 from ..models import Workshop
