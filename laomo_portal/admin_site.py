@@ -10,10 +10,16 @@ without a confirmed device cannot log in).
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.urls import path
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from core.second_factor import NOT_ENROLLED_MESSAGE, second_factor_required, second_factor_satisfied
+
+from .dashboard import dashboard_for
 
 
 class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
@@ -66,6 +72,8 @@ class PortalAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every admin, the libraries' included, cleans the ids it queries with (core.admin.input)."""
+        # Imported here because Django requires it: this module is loaded while the admin site
+        # is being built, and core.admin registers its own admin on import.
         from core.admin.input import AdminInputMixin
 
         admin_class = admin_class or admin.ModelAdmin
@@ -81,16 +89,12 @@ class PortalAdminSite(admin.AdminSite):
         return second_factor_satisfied(request)
 
     def index(self, request, extra_context=None):
-        from .dashboard import dashboard_for
-
         context = {"dashboard": dashboard_for(request.user), **(extra_context or {})}
         return super().index(request, context)
 
     # ---- the "view on site" shortcut, scoped ------------------------------------------------
 
     def get_urls(self):
-        from django.urls import path
-
         # Django's /admin/r/<ct>/<pk>/ redirects to any object's page without a scope check
         # (an oracle for another branch's drafts): ours replaces it, under the same name.
         urls = [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
@@ -106,11 +110,7 @@ class PortalAdminSite(admin.AdminSite):
         ``visible_to`` for branch-owned models. Out of scope, missing and malformed ids
         answer the same 404.
         """
-        from django.contrib.contenttypes import views as contenttype_views
-        from django.contrib.contenttypes.models import ContentType
-        from django.http import Http404
-
-        from core.admin.base import scoped_queryset
+        from core.admin.base import scoped_queryset  # see register(): core.admin registers on import
         from core.admin.input import valid_keys
 
         if not (content_type_id.isascii() and content_type_id.isdigit() and len(content_type_id) <= 9):

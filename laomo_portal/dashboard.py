@@ -12,6 +12,9 @@ from django.utils import timezone
 from core.scoping import user_scope
 from members.models import Branch, Honor, HonorCount, Member, MemberCount
 from members.statistics import freshness, snapshot_current
+from volunteering.models import Participation, ServiceEvent
+from wellbeing.models import CareBudget, CondolenceVisit, Inquiry, Nomination, TripRules
+from workshops.models import Workshop
 
 
 def _birthday_q(days: list[datetime.date]) -> Q:
@@ -68,10 +71,6 @@ def registry_figures(user, today: datetime.date) -> dict:
 
 def app_tiles(user, today: datetime.date) -> list[dict]:
     """One tile per app: houses, service, convalescence, care budget, overdue inquiries."""
-    from volunteering.models import Participation, ServiceEvent
-    from wellbeing.models import CareBudget, CondolenceVisit, Inquiry, Nomination, TripRules
-    from workshops.models import Workshop
-
     year = today.year
     houses = dict(Workshop.objects.visible_to(user).values_list("status").annotate(n=Count("pk")).order_by())
     status_labels = dict(Workshop.Status.choices)

@@ -1,8 +1,10 @@
 """Project-level views: the health check used by docker-compose and load balancers."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 
 @never_cache
@@ -21,9 +23,6 @@ def public_media(request, path):
 
     Branch-owned files are elsewhere (``/files/``, scoped); private ones are never served by URL.
     """
-    from django.conf import settings
-    from django.views.static import serve
-
     try:
         response = serve(request, path, document_root=settings.MEDIA_ROOT)
     except OSError:  # a name the file system refuses (too long, …) is a file that is not there

@@ -65,3 +65,27 @@ class MemberQuerySet(ScopedQuerySet):
 
 class HonorQuerySet(ScopedQuerySet):
     pass
+
+
+AGE_BANDS = [
+    ("lt40", "40岁以下", 0, 39),
+    ("40s", "40–49岁", 40, 49),
+    ("50s", "50–59岁", 50, 59),
+    ("60s", "60–69岁", 60, 69),
+    ("70s", "70–79岁", 70, 79),
+    ("80plus", "80岁及以上", 80, 150),
+]
+
+
+def birth_range_for_ages(low: int, high: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Birth dates of people aged low..high (inclusive) on ``today``."""
+
+    def years_ago(n):
+        try:
+            return today.replace(year=today.year - n)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - n, day=28)
+
+    oldest = years_ago(high + 1) + datetime.timedelta(days=1)
+    youngest = years_ago(low)
+    return oldest, youngest

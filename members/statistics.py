@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Sum, Value, When
 from django.utils import timezone
 
-from members.admin.filters import AGE_BANDS, birth_range_for_ages
+from members.querysets import AGE_BANDS, birth_range_for_ages
 
 from .models import Branch, Honor, Member, StatisticsSnapshot
 
