@@ -1,4 +1,4 @@
-"""The Celery app; tasks live in each app's tasks.py, the beat schedule lives here."""
+"""The Celery app; tasks live in each app's tasks.py, the beat schedule in settings.CELERY_BEAT_SCHEDULE."""
 
 import os
 

@@ -264,10 +264,6 @@ CACHES = {
     )
 }
 
-# Formula cells in exports are neutralised by django-import-export.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-
 # History: reverting from history stays off (SECURITY.md).
 SIMPLE_HISTORY_EDIT = False
 

@@ -1,10 +1,15 @@
 """Read uploaded tables safely and fast: .xlsx (streamed XML, defused) and .csv (UTF-8 or GB18030).
 
-openpyxl, even in read-only mode, builds a cell object per value and manages about 2,000
-rows of 20 columns a second on our machine; the import target is several times that. So
-the first worksheet is streamed straight from the archive with defusedxml's ``iterparse``
-(no DTDs, no entity expansion: billion-laughs fails), after checking the archive against
-size, ratio and member caps (zip bombs fail before anything is inflated).
+The first worksheet is read straight from the archive, after checking the archive against
+size, ratio and member caps (zip bombs fail before anything is inflated) and each XML part for
+UTF-8 and no DTD (billion-laughs and external entities fail before any parser runs).
+
+Why not a library (benchmarks/xlsx_readers.py, issue 17): openpyxl, even read-only, is several
+times slower. python-calamine is faster, but it reads a dense grid up to the farthest cell (a
+5 kB file with a cell at XFD1048576 aborts the process asking for 550 GB), and it silently
+reads what this reader refuses with a row number: unclosed rows, shared-string indexes out of
+range, non-numbers in number cells, row numbers past Excel's last row. Closing those gaps would
+mean scanning the sheet here first, which is most of what this reader does anyway.
 """
 
 import codecs
@@ -30,6 +35,7 @@ MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ARCHIVE_MEMBERS = 1_000
 MAX_CENTRAL_DIRECTORY_BYTES = 1024 * 1024  # about 100 bytes an entry in real workbooks
+ZIP_END_RECORDS_BYTES = 2 * (22 + 65_535) + 56 + 20  # end record with the longest comment, twice; Zip64's
 MAX_SHARED_STRINGS = 5_000_000  # MAX_ROWS rows of 25 distinct texts; about 0.5 GB of Python strings
 MAX_SHEET_ROW_NUMBER = 1_048_576  # Excel's last row
 MAX_ROWS = 200_000
@@ -54,24 +60,43 @@ class ImportFileError(DomainError):
     code = "import_file"
 
 
+class _CountedReads(io.BytesIO):
+    """The upload, counting what zipfile reads from it while the archive is opened."""
+
+    def __init__(self, data: bytes, budget: int):
+        super().__init__(data)
+        self.budget: int | None = budget
+
+    def read(self, size=-1, /) -> bytes:
+        if self.budget is not None:
+            left = len(self.getbuffer()) - self.tell()
+            wanted = left if size is None or size < 0 else min(size, left)
+            self.budget -= max(wanted, 0)
+            if self.budget < 0:
+                raise ImportFileError("Excel文件包含的文件过多，已拒绝。", code="zip_members")
+        return super().read(size)
+
+
 def open_zip(data: bytes, *, what: str) -> zipfile.ZipFile:
-    """The archive, its central directory sized up before zipfile reads every entry of it."""
+    """The archive, its central directory capped while zipfile reads it.
+
+    Opening reads the end records (at most the last 64 kB twice, and the Zip64 ones) and then
+    the central directory, turning every entry into an object: a small upload can list a
+    million empty entries. The reads are counted as zipfile makes them, so the cap holds for
+    the figures zipfile itself trusts, and reading stops before the entries are built."""
     broken = ImportFileError(f"{what}已损坏，无法读取。", code="xlsx_broken")
-    handle = io.BytesIO(data)
+    handle = _CountedReads(data, MAX_CENTRAL_DIRECTORY_BYTES + ZIP_END_RECORDS_BYTES)
     try:
-        # zipfile's own end-record reader, so the figures are the ones it is about to trust.
-        end = zipfile._EndRecData(handle)
+        archive = zipfile.ZipFile(handle)
+    except ImportFileError:
+        raise ImportFileError(f"{what}包含的文件过多，已拒绝。", code="zip_members") from None
     except ZIP_ERRORS:
         raise broken from None
-    if end is None:
-        raise broken
-    entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
-    if entries > MAX_ARCHIVE_MEMBERS or size > MAX_CENTRAL_DIRECTORY_BYTES:
+    handle.budget = None  # the members are read with their own caps (_read_member)
+    if len(archive.infolist()) > MAX_ARCHIVE_MEMBERS:
+        archive.close()
         raise ImportFileError(f"{what}包含的文件过多，已拒绝。", code="zip_members")
-    try:
-        return zipfile.ZipFile(handle)
-    except ZIP_ERRORS:
-        raise broken from None
+    return archive
 
 
 def check_zip_safety(archive: zipfile.ZipFile, *, what: str) -> None:

@@ -321,6 +321,31 @@ def test_archive_with_too_many_members_is_refused_before_reading_them():
     assert refusal(data).code == "zip_members"
 
 
+def test_central_directory_over_its_cap_is_refused_while_zipfile_reads_it(monkeypatch):
+    # With the member count out of the way, only the cap on the central directory's bytes can refuse
+    # it: zipfile stops reading before it turns 25,000 entries into objects.
+    monkeypatch.setattr(readers, "MAX_ARCHIVE_MEMBERS", 10**9)
+    data = workbook(
+        {}, method=zipfile.ZIP_STORED, extra=[(f"xl/media/{i:06d}.bin", b"") for i in range(25_000)]
+    )
+    assert refusal(data).code == "zip_members"
+
+
+def test_archive_with_the_longest_comment_is_read():
+    # zipfile looks for the end record in the last 64 kB, after trying the last 22 bytes: both reads fit.
+    buffer = io.BytesIO(base_workbook())
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.comment = b"x" * 65_535
+    assert rows_of(buffer.getvalue())[0] == (1, ["姓名", "身份证号"])
+
+
+def test_cells_at_the_far_corner_of_the_sheet_cost_nothing():
+    # A dense-grid reader (python-calamine) allocates rows × columns up to the farthest cell: for this
+    # 5 kB file, 550 GB, and the process aborts. Here the far column is past MAX_COLUMNS and skipped.
+    rows = ROW1 + '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+    assert rows_of(workbook({SHEET: sheet(rows)})) == [(1, ["甲"]), (1_048_576, [])]
+
+
 # ---- through the import service: the row estimate runs before the reader ---------------------
 
 

@@ -46,7 +46,67 @@ def test_invalid_isbns_say_what_is_wrong(isbn, message):
 def test_isbn10_converts_to_isbn13():
     assert to_isbn13("0-306-40615-2") == "9780306406157"
     assert normalise_isbn(" isbn: 978-7-5213-0001-7 ") == "9787521300017"
-    assert format_isbn13("9787521300017") == "978-7-52130001-7"
+    # Hyphenated by the ISBN agency's ranges (group 7, publisher 5213), not by a fixed pattern.
+    assert format_isbn13("9787521300017") == "978-7-5213-0001-7"
+
+
+def test_isbn10_ending_in_x_is_valid_and_converts():
+    # The X (ten) is an ISBN-10 check digit only; the ISBN-13 form gets its own check digit.
+    for written in ("080442957X", "0-8044-2957-x", "0 8044 2957 X"):
+        assert is_valid_isbn(written)
+        validate_isbn(written)
+        assert to_isbn13(written) == "9780804429573"
+    assert format_isbn13("080442957X") == "978-0-8044-2957-3"
+    assert not is_valid_isbn("0804429578")  # the same first nine digits with a wrong check digit
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["978-7-5213-0001-7", "978 7 5213 0001 7", "978–7–5213–0001–7", "ISBN：978-7-5213-0001-7",
+     " isbn 9787521300017 ", "978\u20117\u20115213\u20110001\u20117"],
+)  # fmt: skip
+def test_isbn13_with_hyphens_spaces_and_prefix_is_read_as_its_digits(written):
+    assert is_valid_isbn(written)
+    validate_isbn(written)
+    assert normalise_isbn(written) == "9787521300017" == to_isbn13(written)
+
+
+@pytest.mark.parametrize("isbn", ["978-7-5213-0001-6", "9787521300010", "0-306-40615-3", "080442957-1"])
+def test_bad_check_digit_is_refused_with_the_checksum_message(isbn):
+    assert not is_valid_isbn(isbn)
+    with pytest.raises(ValidationError) as exc:
+        validate_isbn(isbn)
+    assert exc.value.code == "isbn_checksum" and "校验位不正确" in exc.value.messages[0]
+
+
+def test_isbn13_with_the_979_prefix():
+    assert is_valid_isbn("979-10-90636-07-1")
+    assert to_isbn13("979-10-90636-07-1") == "9791090636071"  # no ISBN-10 form: kept as it is
+    assert format_isbn13("9791090636071") == "979-10-90636-07-1"
+    with pytest.raises(ValidationError) as exc:
+        validate_isbn("979-10-90636-07-2")
+    assert exc.value.code == "isbn_checksum"
+
+
+@pytest.mark.parametrize(
+    ("isbn", "code"),
+    [
+        ("030640615", "isbn_length"),  # nine digits: an old SBN, not taken as 0 + SBN
+        ("030640615Y", "isbn_chars"),  # a last character that is no check digit at all
+        ("03064X6152", "isbn_chars"),
+        ("978030640615X", "isbn_chars"),  # X is no ISBN-13 check digit
+        ("9770306406157", "isbn_prefix"),  # the wrong prefix is named even when the checksum fails too
+        ("9770306406158", "isbn_prefix"),  # checksum right, prefix wrong
+    ],
+)
+def test_each_fault_gets_its_own_code(isbn, code):
+    with pytest.raises(ValidationError) as exc:
+        validate_isbn(isbn)
+    assert exc.value.code == code
+
+
+def test_display_of_a_stored_value_that_is_no_isbn_is_the_value():
+    assert format_isbn13("abc") == "abc"
 
 
 @pytest.mark.django_db
