@@ -1,7 +1,7 @@
 """Reading an uploaded .xlsx: the portal's reader against openpyxl and python-calamine.
 
 Makes the member-import benchmark's workbooks (10 columns, ID numbers and phones as text,
-written by members.spreadsheets like the template) and reads each, in a fresh process per
+written by core.spreadsheets like the template) and reads each, in a fresh process per
 reader and size, into a list of rows:
 
 - openpyxl (normal mode), nothing in front: the naive baseline every ratio is against;
@@ -53,8 +53,8 @@ def setup_django():
 
 
 def make_file(path: Path, rows: int):
-    from members.idcard import make_id_number
-    from members.spreadsheets import xlsx_bytes
+    from core.idcard import make_id_number
+    from core.spreadsheets import xlsx_bytes
 
     rng = random.Random(rows)
 
