@@ -29,6 +29,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .access import branch_for_new_row
 from .admin_input import valid_keys
 from .errors import DomainError
 from .idcard import mask_id_number, mask_phone
@@ -402,12 +403,8 @@ class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, Porta
         return fields
 
     def save_model(self, request, obj, form, change):
-        if self._has_direct_branch() and not self.is_association(request):
-            scope = user_scope(request.user)
-            if scope.branch_id is None:
-                raise Http404
-            if not change:
-                obj.branch_id = scope.branch_id
+        if self._has_direct_branch() and not change:
+            obj.branch_id = branch_for_new_row(request.user, obj.branch_id)
         super().save_model(request, obj, form, change)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

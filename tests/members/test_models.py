@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from members.idcard import make_id_number
 from members.models import Honor, Member
+from members.services import honor_delete
 from tests.factories import HonorFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +53,11 @@ def test_category_is_derived_from_honours(xihu, kinds, category):
     assert member.category == category
 
 
-def test_category_follows_a_deleted_honour(xihu):
+def test_category_follows_a_deleted_honour(xihu, staff_user):
     member = MemberFactory(branch=xihu)
     HonorFactory(member=member, kind="model_worker")
     craft = HonorFactory(member=member, kind="craftsman", title="杭州工匠", year=2021)
-    craft.delete()
+    honor_delete(craft, actor=staff_user)
     member.refresh_from_db()
     assert member.category == Member.Category.MODEL_WORKER
 
