@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from members.access import branch_for_new_row
 from members.admin_base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from members.audit import access_log_record
 from members.errors import DomainError
@@ -168,8 +169,7 @@ class InquiryAdmin(ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            if not self.is_association(request):
-                obj.branch_id = user_scope(request.user).branch_id
+            obj.branch_id = branch_for_new_row(request.user, obj.branch_id)
             try:
                 inquiry_register(inquiry=obj, actor=request.user)
             except DomainError as exc:

@@ -12,12 +12,13 @@ from rest_framework import filters, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from members.access import branch_for_new_row
 from members.api.base import ScopedModelViewSet, ScopedPrimaryKeyRelatedField
 from members.api.filtering import BoundedFilterSet
 from members.errors import ConflictError
 from members.idcard import mask_phone
 from members.models import Member
-from members.roles import is_association_staff, user_scope
+from members.roles import is_association_staff
 
 from ..models import CondolenceVisit, Inquiry
 from ..services.care import condolence_visit_save
@@ -151,10 +152,8 @@ class InquiryViewSet(ScopedModelViewSet):
     ordering = ["-id"]
 
     def perform_create(self, serializer):
-        scope = user_scope(self.request.user)
         inquiry = Inquiry(**serializer.validated_data)
-        if not scope.all_branches:
-            inquiry.branch_id = scope.branch_id
+        inquiry.branch_id = branch_for_new_row(self.request.user, inquiry.branch_id)
         serializer.instance = inquiry_register(inquiry=inquiry, actor=self.request.user)
 
     @extend_schema(
