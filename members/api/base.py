@@ -11,6 +11,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from ..access import access_object
 from ..admin_base import is_branch_owned, scoped_queryset
 from ..errors import DomainError
 from ..roles import is_association_staff, user_scope
@@ -53,6 +54,15 @@ class ScopedViewSetMixin:
         if not is_branch_owned(queryset.model):
             return queryset
         return queryset.visible_to(self.request.user)
+
+    def get_object(self):
+        """One detail row through ``access_object``: another branch's id answers like a missing one."""
+        queryset = self.filter_queryset(self.get_queryset())
+        if not is_branch_owned(queryset.model):
+            return super().get_object()
+        obj = access_object(queryset, self.request.user, self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        self.check_object_permissions(self.request, obj)
+        return obj
 
     def is_association(self) -> bool:
         return is_association_staff(self.request.user)

@@ -111,7 +111,8 @@ def member_fields_check(*, actor, fields, member: Member | None = None) -> None:
 
 
 def _save_member(member: Member, *, actor) -> Member:
-    """full_clean (身份证号 normalised, birth date and gender derived, choices, uniqueness), then save."""
+    """The 身份证号 normalised, then full_clean (birth date and gender derived, choices, uniqueness), then save."""
+    member.id_number = normalise(member.id_number or "")
     member.full_clean()
     member._history_user = actor
     member.save()

@@ -5,6 +5,7 @@ from django.db import transaction
 from ..audit import id_numbers_confirmed
 from ..errors import DomainError
 from ..models import Member
+from .registry import access_member
 
 # ----------------------------------------------------------------------------------------
 # Scanned registration forms (登记表)
@@ -18,8 +19,7 @@ def registration_scan_add(*, member, upload, actor, note: str = ""):
     from ..models import RegistrationScan
     from ..uploads import validate_upload
 
-    if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
-        raise DomainError("找不到该人员。", code="not_found")
+    access_member(actor, member)
     try:
         kind = validate_upload(upload)
     except ValidationError as exc:
