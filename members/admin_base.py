@@ -382,7 +382,7 @@ class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, Porta
     """Base ModelAdmin for every branch-owned model (the meta-test enforces it).
 
     An officer's new rows are forced into the officer's branch when the model has a
-    direct ``branch`` field; officers cannot move rows between branches here (that is
+    direct ``branch`` field (``branch_for_new_row``, the rule every door shares); officers cannot move rows between branches here (that is
     a transfer, with its own approval).
     """
 

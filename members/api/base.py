@@ -35,7 +35,9 @@ class PortalModelPermissions(permissions.DjangoModelPermissions):
 
 
 class ScopedViewSetMixin:
-    """Rows limited to ``visible_to(request.user)``; create forces an officer's branch.
+    """Rows limited to ``visible_to(request.user)``; detail rows through ``access_object``.
+
+    Create paths force an officer's branch through the services (``branch_for_new_row``).
 
     A user whose scope is empty (an officer whose profile names no branch, a staff login
     without a role) writes nothing: every unsafe method (create, update, destroy and the
@@ -85,10 +87,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None or model is None:
             return self.queryset.none() if self.queryset is not None else None
         return scoped_queryset(model, request.user)
-
-
-def officer_branch_or_none(request):
-    return user_scope(request.user).branch_id
 
 
 def api_exception_handler(exc, context):
