@@ -1,18 +1,13 @@
-"""Keep derived data in step: a member's category follows its honours, whatever wrote them."""
+"""Signals of the members app: the role groups after migrating.
 
-from django.db.models.signals import post_delete, post_migrate, post_save
+A member's category follows its honours through the honour services (``honor_create``,
+``honor_update``, ``honor_delete``) and the importer's bulk refresh, not a signal.
+"""
+
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-from .models import Honor
-from .services import member_refresh_category
-
 PORTAL_APPS = {"members", "workshops", "volunteering", "wellbeing", "publications"}
-
-
-@receiver([post_save, post_delete], sender=Honor, dispatch_uid="honor_refresh_category")
-def honor_changed(sender, instance, **kwargs):
-    # Same transaction as the honour write: the category can never disagree with it.
-    member_refresh_category(member_id=instance.member_id)
 
 
 @receiver(post_migrate, dispatch_uid="sync_role_groups")

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from core.idcard import make_id_number
 from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP
 from members.models import Branch, Honor, Member, OfficerProfile
+from members.services import member_refresh_category
 
 
 class BranchFactory(factory.django.DjangoModelFactory):
@@ -41,6 +42,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
 class HonorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Honor
+        skip_postgeneration_save = True
 
     member = factory.SubFactory(MemberFactory)
     kind = Honor.Kind.MODEL_WORKER
@@ -48,6 +50,12 @@ class HonorFactory(factory.django.DjangoModelFactory):
     title = "杭州市劳动模范"
     year = 2015
     awarding_body = "杭州市人民政府"
+
+    @factory.post_generation
+    def refresh_category(obj, create, extracted, **kwargs):
+        # Fixtures write honours directly; the services keep the category in step, so here too.
+        if create:
+            member_refresh_category(member_id=obj.member_id)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -29,6 +29,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from core.access import branch_for_new_row
 from core.admin.input import valid_keys
 from core.errors import DomainError
 from core.idcard import mask_id_number, mask_phone
@@ -382,7 +383,7 @@ class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, Porta
     """Base ModelAdmin for every branch-owned model (the meta-test enforces it).
 
     An officer's new rows are forced into the officer's branch when the model has a
-    direct ``branch`` field; officers cannot move rows between branches here (that is
+    direct ``branch`` field (``branch_for_new_row``, the rule every door shares); officers cannot move rows between branches here (that is
     a transfer, with its own approval).
     """
 
@@ -403,12 +404,8 @@ class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, Porta
         return fields
 
     def save_model(self, request, obj, form, change):
-        if self._has_direct_branch() and not self.is_association(request):
-            scope = user_scope(request.user)
-            if scope.branch_id is None:
-                raise Http404
-            if not change:
-                obj.branch_id = scope.branch_id
+        if self._has_direct_branch() and not change:
+            obj.branch_id = branch_for_new_row(request.user, obj.branch_id)
         super().save_model(request, obj, form, change)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):

@@ -11,6 +11,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.access import access_object
 from core.admin.base import is_branch_owned, scoped_queryset
 from core.errors import DomainError
 from core.roles import is_association_staff
@@ -35,7 +36,9 @@ class PortalModelPermissions(permissions.DjangoModelPermissions):
 
 
 class ScopedViewSetMixin:
-    """Rows limited to ``visible_to(request.user)``; create forces an officer's branch.
+    """Rows limited to ``visible_to(request.user)``; detail rows through ``access_object``.
+
+    Create paths force an officer's branch through the services (``branch_for_new_row``).
 
     A user whose scope is empty (an officer whose profile names no branch, a staff login
     without a role) writes nothing: every unsafe method (create, update, destroy and the
@@ -54,6 +57,15 @@ class ScopedViewSetMixin:
         if not is_branch_owned(queryset.model):
             return queryset
         return queryset.visible_to(self.request.user)
+
+    def get_object(self):
+        """One detail row through ``access_object``: another branch's id answers like a missing one."""
+        queryset = self.filter_queryset(self.get_queryset())
+        if not is_branch_owned(queryset.model):
+            return super().get_object()
+        obj = access_object(queryset, self.request.user, self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        self.check_object_permissions(self.request, obj)
+        return obj
 
     def is_association(self) -> bool:
         return is_association_staff(self.request.user)
@@ -76,10 +88,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None or model is None:
             return self.queryset.none() if self.queryset is not None else None
         return scoped_queryset(model, request.user)
-
-
-def officer_branch_or_none(request):
-    return user_scope(request.user).branch_id
 
 
 def api_exception_handler(exc, context):

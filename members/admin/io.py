@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.access import access_object
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
 from core.audit import access_log_record
 from core.errors import DomainError
@@ -222,10 +223,8 @@ class MemberIOAdminMixin:
         return xlsx_response("劳模工匠导入模板.xlsx", headers, rows, title="导入模板", text_columns=(1, 6))
 
     def _job(self, request, job_id):
-        job = MemberImport.objects.visible_to(request.user).filter(pk=job_id, created_by=request.user).first()
-        if job is None:
-            raise Http404
-        return job
+        # Another officer's import, another branch's and a missing one: the same 404.
+        return access_object(MemberImport.objects.filter(created_by_id=request.user.pk), request.user, job_id)
 
     def import_detail_view(self, request, job_id):
         job = self._job(request, job_id)

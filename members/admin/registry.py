@@ -7,11 +7,24 @@ from core.admin.base import ScopedModelAdmin, ScopedRelatedFieldListFilter, Scop
 from core.audit import access_log_record, id_numbers_confirmed
 from core.idcard import ID_NUMBER_TAKEN, mask_phone
 from core.models import AccessLog
+from members import services
 from members.admin.documents import invite_members, issue_cards, issue_certificates
-from members.admin.filters import AgeBandFilter, HonorKindFilter, HonorLevelFilter, HonorYearFilter
+from members.admin.filters import (
+    AgeBandFilter,
+    HonorKindFilter,
+    HonorLevelFilter,
+    HonorYearFilter,
+)
 from members.admin.io import MemberIOAdminMixin, RegistrationScanInline
 from members.models import Branch, Honor, Member, OfficerProfile
 from members.querysets import ID_LIKE
+from members.services.registry import HONOR_FIELDS, MEMBER_FIELDS
+
+
+def _form_values(form, allowed, *, change):
+    """What a form writes: every cleaned field on add, the changed ones on change."""
+    names = form.changed_data if change else form.cleaned_data
+    return {name: form.cleaned_data[name] for name in names if name in allowed and name in form.cleaned_data}
 
 
 @admin.register(Branch)
@@ -80,6 +93,34 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_highest_honor()
+
+    def save_model(self, request, obj, form, change):
+        values = _form_values(form, MEMBER_FIELDS, change=change)
+        if change:
+            services.member_update(obj, actor=request.user, **values)
+        else:
+            services.member_create(actor=request.user, member=obj, **values)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Honor:
+            return super().save_formset(request, form, formset, change)
+        # Each honour through its service: scope, full_clean, the member's category.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            honor = inline_form.instance
+            if honor.pk and formset.can_delete and formset._should_delete_form(inline_form):
+                services.honor_delete(honor, actor=request.user)
+                formset.deleted_objects.append(honor)
+            elif not inline_form.has_changed():
+                continue
+            elif honor.pk:
+                values = _form_values(inline_form, HONOR_FIELDS - {"member"}, change=True)
+                services.honor_update(honor, actor=request.user, **values)
+                formset.changed_objects.append((honor, list(values)))
+            else:
+                values = _form_values(inline_form, HONOR_FIELDS - {"member"}, change=False)
+                services.honor_create(actor=request.user, member=form.instance, honor=honor, **values)
+                formset.new_objects.append(honor)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -159,6 +200,20 @@ class HonorAdmin(ScopedModelAdmin):
     search_fields = ["title", "member__name"]
     autocomplete_fields = ["member"]
     list_select_related = ["member"]
+
+    def save_model(self, request, obj, form, change):
+        values = _form_values(form, HONOR_FIELDS, change=change)
+        if change:
+            services.honor_update(obj, actor=request.user, **values)
+        else:
+            services.honor_create(actor=request.user, honor=obj, **values)
+
+    def delete_model(self, request, obj):
+        services.honor_delete(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for honor in queryset:
+            services.honor_delete(honor, actor=request.user)
 
 
 @admin.register(OfficerProfile)

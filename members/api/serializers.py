@@ -16,6 +16,7 @@ from core.api.base import ScopedPrimaryKeyRelatedField
 from core.audit import id_numbers_confirmed
 from core.idcard import ID_NUMBER_TAKEN, mask_id_number, mask_phone, parse_id_number
 from core.roles import is_association_staff
+from members import services
 
 from ..models import Branch, Honor, Member
 
@@ -36,14 +37,16 @@ class HonorSerializer(serializers.ModelSerializer):
         model = Honor
         fields = ["id", "member", "kind", "level", "title", "year", "awarding_body", "document_number"]
 
-    def validate(self, attrs):
-        instance = Honor(**{**({} if self.instance is None else _values(self.instance)), **attrs})
-        instance.clean()
-        return attrs
+    def create(self, validated_data):
+        return services.honor_create(actor=_actor(self), **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.honor_update(instance, actor=_actor(self), **validated_data)
 
 
-def _values(instance):
-    return {f.name: getattr(instance, f.name) for f in instance._meta.concrete_fields if f.name != "id"}
+def _actor(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
 
 
 class MemberHonorSerializer(serializers.ModelSerializer):
@@ -78,6 +81,9 @@ class MemberSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"id_number": [ID_NUMBER_FROZEN]})
         return super().to_internal_value(data)
 
+    def update(self, instance, validated_data):
+        return services.member_update(instance, actor=_actor(self), **validated_data)
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
@@ -89,7 +95,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberCreateSerializer(MemberSerializer):
-    """Creation: association staff name the branch; an officer's branch is forced by the view."""
+    """Creation: association staff name the branch; an officer's branch is forced (``member_create``)."""
 
     id_number = serializers.CharField(max_length=18, help_text="18位身份证号；创建后不可通过接口修改")
     branch = ScopedPrimaryKeyRelatedField(
@@ -119,6 +125,6 @@ class MemberCreateSerializer(MemberSerializer):
         # Two requests racing with the same number: the unique constraint decides, same answer.
         try:
             with transaction.atomic():
-                return super().create(validated_data)
+                return services.member_create(actor=_actor(self), **validated_data)
         except IntegrityError:
             raise serializers.ValidationError({"id_number": [ID_NUMBER_TAKEN]}) from None

@@ -4,13 +4,12 @@ from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters
-from rest_framework.exceptions import NotFound
 
 from core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.audit import access_log_record
 from core.models import AccessLog
 from core.roles import is_association_staff
-from core.scoping import user_scope
+from members import services
 
 from ..models import Branch, Honor, Member
 from .filters import BranchFilter, HonorFilter, MemberFilter, MemberSearchFilter
@@ -73,20 +72,6 @@ class MemberViewSet(ScopedModelViewSet):
                 )  # fmt: skip
         return response
 
-    def perform_create(self, serializer):
-        scope = user_scope(self.request.user)
-        if scope.all_branches:
-            branch = serializer.validated_data.get("branch")
-            if branch is None:
-                from rest_framework.exceptions import ValidationError
-
-                raise ValidationError({"branch": ["请选择所属分会。"]})
-            serializer.save()
-        elif scope.branch_id is not None:
-            serializer.save(branch_id=scope.branch_id)
-        else:
-            raise NotFound
-
 
 @extend_schema_view(
     list=extend_schema(summary="荣誉列表"),
@@ -102,3 +87,6 @@ class HonorViewSet(ScopedModelViewSet):
     filterset_class = HonorFilter
     ordering_fields = ["id", "year", "level"]
     ordering = ["-id"]
+
+    def perform_destroy(self, instance):
+        services.honor_delete(instance, actor=self.request.user)

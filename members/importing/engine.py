@@ -6,6 +6,12 @@ in a handful of chunked queries and classifies each row as new, updated, unchang
 error, writing nothing. Phase two runs only when there is no error, inside one
 ``transaction.atomic()``: ``bulk_create``/``bulk_update`` with their history records, in
 batches so that memory stays flat at 100,000 rows.
+
+The rows skip the ORM (multi-row INSERTs, for speed) but not the rules: the branch of each
+row comes from ``branch_for_new_row`` and what the file may write from
+``member_fields_check``, the functions ``member_create``/``member_update`` use; the
+身份证号 goes through ``parse_id_number`` as in ``Member.clean``, and the categories
+through ``category_for_kinds``/``members_refresh_categories``.
 """
 
 import datetime
@@ -17,10 +23,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import branch_for_new_row
 from core.errors import DomainError
 from core.idcard import mask_id_number, normalise, parse_id_number
 from core.scoping import user_scope
 from core.validators import MOBILE
+from members.services.registry import category_for_kinds, member_fields_check, members_refresh_categories
 
 from ..models import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member
 from .columns import (
@@ -109,11 +117,13 @@ class ImportPlan:
 class RowChecker:
     """Turns one row's cells into clean values, collecting errors with row and column."""
 
-    def __init__(self, branches_by_name: dict, officer_branch_id: int | None, today: datetime.date):
+    def __init__(self, branches_by_name: dict, actor, today: datetime.date):
         self.branches_by_name = branches_by_name
         self.branch_ids = set(branches_by_name.values())
-        self.officer_branch_id = officer_branch_id
+        self.actor = actor
         self.today = today
+        # branch_for_new_row's answer per branch named (a handful per file), not per row.
+        self.new_row_branch: dict[int | None, tuple[int | None, str]] = {}
 
     def parse(self, number: int, cells: dict, errors: list[RowError]) -> ParsedRow | None:
         bad = len(errors)
@@ -193,17 +203,23 @@ class RowChecker:
             error("mobile", f"手机号码“{mobile}”格式不正确。")
 
     def _branch(self, raw, error):
-        if not raw:
-            return self.officer_branch_id
-        branch_id = self.branches_by_name.get(raw)
-        if branch_id is None and raw.isdigit() and int(raw) in self.branch_ids:
-            branch_id = int(raw)
-        if branch_id is None:
-            error("branch", f"分会“{raw}”不存在。")
-            return None
-        if self.officer_branch_id is not None and branch_id != self.officer_branch_id:
-            error("branch", "只能导入本分会的人员，该行填写的是其他分会。")
-            return None
+        """The row's branch as every door decides it (``branch_for_new_row``); None when not named."""
+        requested = None
+        if raw:
+            requested = self.branches_by_name.get(raw)
+            if requested is None and raw.isdigit() and int(raw) in self.branch_ids:
+                requested = int(raw)
+            if requested is None:
+                error("branch", f"分会“{raw}”不存在。")
+                return None
+        if requested not in self.new_row_branch:
+            try:
+                self.new_row_branch[requested] = (branch_for_new_row(self.actor, requested), "")
+            except ValidationError as exc:
+                self.new_row_branch[requested] = (None, exc.message_dict["branch"][0])
+        branch_id, refused = self.new_row_branch[requested]
+        if refused:
+            error("branch", f"该行填写的是其他分会：{refused}")
         return branch_id
 
     def _honor(self, cells, parsed, error):
@@ -299,10 +315,12 @@ def member_import_plan(
     branches = {}
     for pk, name, code in Branch.objects.values_list("pk", "name", "code"):
         branches[name] = branches[code] = pk
-    checker = RowChecker(branches, officer_branch, timezone.localdate())
+    checker = RowChecker(branches, actor, timezone.localdate())
     plan = ImportPlan()
     rows = read_table(data, filename)
     keys = _read_header(rows)
+    # What the file may write, by the rule every door applies (once per file: the columns).
+    member_fields_check(actor=actor, fields=[*MEMBER_TEXT_FIELDS, "id_number", "branch"])
     seen: dict[str, int] = {}
     for count, (number, raw) in enumerate(rows, start=1):
         cells = {key: _cell_text(raw[i]) for i, key in keys if i < len(raw)}
@@ -427,8 +445,6 @@ def member_import_write(*, plan: ImportPlan, actor, progress: Callable[[int], No
 
 
 def _insert_members(batch: list[ParsedRow], now, history) -> None:
-    from ..services import category_for_kinds
-
     adapt = adapter()
     stamp = adapt(now)
     categories = {kind: category_for_kinds([kind]) for kind in Honor.Kind.values}
@@ -469,8 +485,6 @@ def _update_members(batch: list[ParsedRow], now, actor) -> None:
 
 
 def _insert_honors(batch: list[ParsedRow], history) -> None:
-    from ..services import members_refresh_categories
-
     rows = [(row.member_id, *row.honor) for row in batch if row.honor]
     if not rows:
         return

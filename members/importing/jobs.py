@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from core.access import access_object
 from core.errors import ConflictError, DomainError
 from core.models import AccessLog
 from core.scoping import user_scope
@@ -134,9 +135,8 @@ def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
     from ..tasks import member_import_execute_task
 
     with transaction.atomic():
-        job = MemberImport.objects.visible_to(actor).select_for_update().filter(pk=job.pk).first()
-        if job is None or job.created_by_id != actor.pk:
-            raise DomainError("找不到该导入记录。", code="not_found")
+        # Only its author confirms an import: anyone else's answers like a missing one.
+        job = access_object(MemberImport.objects.filter(created_by_id=actor.pk), actor, job, for_update=True)
         if not job.can_become(MemberImport.Status.WRITING):
             raise ConflictError(
                 f"该导入当前状态为“{job.get_status_display()}”，不能确认。", code="import_state"

@@ -31,7 +31,18 @@ from .documents import (
     qr_data_url,
     verify_url,
 )
-from .registry import category_for_kinds, member_refresh_category, members_refresh_categories
+from .registry import (
+    access_member,
+    category_for_kinds,
+    honor_create,
+    honor_delete,
+    honor_update,
+    member_create,
+    member_fields_check,
+    member_refresh_category,
+    member_update,
+    members_refresh_categories,
+)
 from .scans import registration_scan_add, registration_scans_from_zip
 from .statistics import statistics_snapshot_refresh
 from .transfers import (
@@ -43,6 +54,8 @@ from .transfers import (
 )
 
 __all__ = [
+    "access_member", "honor_create", "honor_delete", "honor_update", "member_create", "member_fields_check",
+    "member_update",
     "card_context", "card_issue", "card_render", "card_revoke", "category_for_kinds", "certificate_context",
     "certificate_issue", "certificate_render", "certificate_revoke", "certificates_issue_bulk", "craftsman_title",
     "document_next_number", "documents_requeue_stale", "member_account_set_password", "member_claim_complete", "member_claim_match",

@@ -6,6 +6,7 @@ from core.audit import id_numbers_confirmed
 from core.errors import DomainError
 
 from ..models import Member
+from .registry import access_member
 
 # ----------------------------------------------------------------------------------------
 # Scanned registration forms (登记表)
@@ -20,8 +21,7 @@ def registration_scan_add(*, member, upload, actor, note: str = ""):
 
     from ..models import RegistrationScan
 
-    if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
-        raise DomainError("找不到该人员。", code="not_found")
+    access_member(actor, member)
     try:
         kind = validate_upload(upload)
     except ValidationError as exc:

@@ -2,9 +2,11 @@
 
 from django.db import transaction
 
+from core.access import access_object
 from core.errors import ConflictError, DomainError
 
 from ..models import Member
+from .registry import access_member
 
 # ----------------------------------------------------------------------------------------
 # Transfers between branches (名单转移)
@@ -35,9 +37,7 @@ def member_transfer_request(*, member, to_branch, actor, reason: str):
     if not reason:
         raise DomainError("请填写转移理由。", code="transfer_reason")
     with transaction.atomic():
-        member = Member.objects.visible_to(actor).select_for_update().filter(pk=member.pk).first()
-        if member is None:
-            raise DomainError("找不到该人员。", code="not_found")
+        member = access_member(actor, member, for_update=True)
         if user_scope(actor).is_empty:
             raise DomainError("您没有所属分会。", code="no_scope")
         if not Branch.objects.filter(pk=to_branch.pk, active=True).exists():
@@ -67,9 +67,7 @@ def _decide(*, transfer, actor, status, note: str):
 
     from ..models import Transfer
 
-    transfer = Transfer.objects.visible_to(actor).select_for_update().filter(pk=transfer.pk).first()
-    if transfer is None:
-        raise DomainError("找不到该转移申请。", code="not_found")
+    transfer = access_object(Transfer, actor, transfer, for_update=True)
     if not transfer.can_become(status):
         raise ConflictError(f"该申请已{transfer.get_status_display()}，不能再处理。", code="transfer_state")
     if status != Transfer.Status.CANCELLED and not (

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from core.idcard import make_id_number
 from members.models import Honor, Member
+from members.services import honor_delete
 from tests.factories import HonorFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +53,11 @@ def test_category_is_derived_from_honours(xihu, kinds, category):
     assert member.category == category
 
 
-def test_category_follows_a_deleted_honour(xihu):
+def test_category_follows_a_deleted_honour(xihu, staff_user):
     member = MemberFactory(branch=xihu)
     HonorFactory(member=member, kind="model_worker")
     craft = HonorFactory(member=member, kind="craftsman", title="杭州工匠", year=2021)
-    craft.delete()
+    honor_delete(craft, actor=staff_user)
     member.refresh_from_db()
     assert member.category == Member.Category.MODEL_WORKER
 
@@ -110,16 +111,16 @@ def test_two_character_search_reaches_the_end_of_a_long_name(xihu):
     assert list(Member.objects.search("丽买").values_list("name", flat=True)) == ["阿依古丽买"]
 
 
-def test_top_honor_level_follows_honours(xihu):
+def test_top_honor_level_follows_honours(xihu, staff_user):
     member = MemberFactory(branch=xihu)
     assert member.top_honor_level is None
     city = HonorFactory(member=member, level=Honor.Level.CITY)
     national = HonorFactory(member=member, level=Honor.Level.NATIONAL, title="全国劳动模范", year=2016)
     member.refresh_from_db()
     assert member.top_honor_level == Honor.Level.NATIONAL
-    national.delete()
+    honor_delete(national, actor=staff_user)
     member.refresh_from_db()
     assert member.top_honor_level == Honor.Level.CITY
-    city.delete()
+    honor_delete(city, actor=staff_user)
     member.refresh_from_db()
     assert member.top_honor_level is None

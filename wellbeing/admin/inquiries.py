@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from core.access import branch_for_new_row
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from core.audit import access_log_record
 from core.errors import DomainError
@@ -169,8 +170,7 @@ class InquiryAdmin(ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            if not self.is_association(request):
-                obj.branch_id = user_scope(request.user).branch_id
+            obj.branch_id = branch_for_new_row(request.user, obj.branch_id)
             try:
                 inquiry_register(inquiry=obj, actor=request.user)
             except DomainError as exc:

@@ -12,12 +12,12 @@ from rest_framework import filters, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.access import branch_for_new_row
 from core.api.base import ScopedModelViewSet, ScopedPrimaryKeyRelatedField
 from core.api.filtering import BoundedFilterSet
 from core.errors import ConflictError
 from core.idcard import mask_phone
 from core.roles import is_association_staff
-from core.scoping import user_scope
 from members.models import Member
 
 from ..models import CondolenceVisit, Inquiry
@@ -152,10 +152,8 @@ class InquiryViewSet(ScopedModelViewSet):
     ordering = ["-id"]
 
     def perform_create(self, serializer):
-        scope = user_scope(self.request.user)
         inquiry = Inquiry(**serializer.validated_data)
-        if not scope.all_branches:
-            inquiry.branch_id = scope.branch_id
+        inquiry.branch_id = branch_for_new_row(self.request.user, inquiry.branch_id)
         serializer.instance = inquiry_register(inquiry=inquiry, actor=self.request.user)
 
     @extend_schema(

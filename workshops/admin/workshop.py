@@ -8,11 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from core.access import branch_for_new_row
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
-from core.scoping import user_scope
 from core.spreadsheets import xlsx_response
 
 from ..forms import TransitionForm
@@ -130,11 +130,7 @@ class WorkshopAdmin(ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        if not self.is_association(request):
-            scope = user_scope(request.user)
-            if scope.branch_id is None:
-                raise Http404
-            obj.branch_id = scope.branch_id
+        obj.branch_id = branch_for_new_row(request.user, obj.branch_id)
         workshop_apply(workshop=obj, actor=request.user, comment="通过管理平台申报")
 
     def save_related(self, request, form, formsets, change):

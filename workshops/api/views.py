@@ -4,11 +4,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from core.access import branch_for_new_row
 from core.api.base import ScopedReadOnlyViewSet
-from core.scoping import user_scope
 
 from .. import services
 from ..models import Workshop
@@ -50,15 +49,7 @@ class WorkshopViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = dict(serializer.validated_data)
         comment = data.pop("comment", "")
         chosen_branch = data.pop("branch", None)
-        scope = user_scope(request.user)
-        if scope.all_branches:
-            if chosen_branch is None:
-                raise ValidationError({"branch": ["请选择所属分会。"]})
-            branch_id = chosen_branch.pk
-        elif scope.branch_id is not None:
-            branch_id = scope.branch_id  # an officer's house is always their own branch's
-        else:
-            raise NotFound
+        branch_id = branch_for_new_row(request.user, chosen_branch, required=True)
         workshop = services.workshop_apply(
             workshop=Workshop(branch_id=branch_id, **data), actor=request.user, comment=comment
         )
