@@ -9,7 +9,7 @@ class WorkshopsConfig(AppConfig):
     def ready(self):
         from core.sections import register_member_section
 
-        from .selectors import member_workshop_context
+        from .sections import member_workshop_context
 
         register_member_section(
             key="workshops",
