@@ -14,7 +14,7 @@ class WorkshopsConfig(AppConfig):
         register_member_section(
             key="workshops",
             title="我的劳模工匠之家",
-            template="workshops/me_section.html",
+            template="workshops/me/section.html",
             context=member_workshop_context,
             order=20,
         )

@@ -90,7 +90,7 @@ class NewsletterIssueAdmin(DraftOnlyForOfficersMixin, ScopedModelAdmin):
         "links",
     ]
     actions = ["submit_for_review", "publish", "return_to_draft", "withdraw"]
-    change_form_template = "admin/publications/newsletterissue/change_form.html"
+    change_form_template = "publications/admin/newsletterissue/change_form.html"
 
     # Workflow buttons on the change page: step -> (label, service, done, association only).
     STEPS = {
