@@ -5,7 +5,6 @@ import datetime
 import factory
 
 
-
 def png_bytes(size=(8, 8), color="red") -> bytes:
     """A small real PNG (uploads are checked by content)."""
     import io

@@ -7,7 +7,6 @@ import factory
 from tests.members.factories import BranchFactory, MemberFactory
 
 
-
 class ServiceTeamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "volunteering.ServiceTeam"

@@ -7,7 +7,6 @@ import factory
 from tests.members.factories import BranchFactory, MemberFactory
 
 
-
 class WorkshopFactory(factory.django.DjangoModelFactory):
     """A house at any status; states past 命名 get their naming document (the constraints ask for it)."""
 
