@@ -6,7 +6,7 @@ context for one member::
 
     register_member_section(
         key="volunteering", title="志愿服务记录", order=30,
-        template="volunteering/me_section.html",
+        template="volunteering/me/section.html",
         context=lambda member: {"participations": ...},
     )
 """

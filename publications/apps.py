@@ -14,7 +14,7 @@ class PublicationsConfig(AppConfig):
         register_member_section(
             key="publications",
             title="报道我的文章",
-            template="publications/me_section.html",
+            template="publications/me/section.html",
             context=featured_articles_context,
             order=60,
         )

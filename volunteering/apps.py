@@ -14,7 +14,7 @@ class VolunteeringConfig(AppConfig):
         register_member_section(
             key="volunteering",
             title="志愿服务记录",
-            template="volunteering/me_section.html",
+            template="volunteering/me/section.html",
             context=member_service_record,
             order=30,
         )

@@ -6,7 +6,7 @@ from .models import Course, Donation, Participation
 
 
 def member_service_record(member) -> dict:
-    """Context of templates/volunteering/me_section.html for one member: their own rows only.
+    """Context of templates/volunteering/me/section.html for one member: their own rows only.
 
     Not scoped through ``visible_to``: the /me/ page has already decided the member is the
     logged-in person, and a member sees all of their own service whichever branch served.

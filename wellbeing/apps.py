@@ -14,14 +14,14 @@ class WellbeingConfig(AppConfig):
         register_member_section(
             key="wellbeing_trips",
             title="我的疗休养",
-            template="wellbeing/me_trips.html",
+            template="wellbeing/me/trips.html",
             context=trips_section_context,
             order=55,
         )
         register_member_section(
             key="wellbeing_care",
             title="生日祝福与诉求办理",
-            template="wellbeing/me_care_section.html",
+            template="wellbeing/me/care_section.html",
             context=care_section_context,
             order=60,
         )

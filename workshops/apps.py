@@ -9,12 +9,12 @@ class WorkshopsConfig(AppConfig):
     def ready(self):
         from core.sections import register_member_section
 
-        from .selectors import member_workshop_context
+        from .sections import member_workshop_context
 
         register_member_section(
             key="workshops",
             title="我的劳模工匠之家",
-            template="workshops/me_section.html",
+            template="workshops/me/section.html",
             context=member_workshop_context,
             order=20,
         )

@@ -68,7 +68,7 @@ def _intermediate(modeladmin, request, queryset, *, form, title, action, submit)
         "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
         "select_across": request.POST.get("select_across", "0"),
     }
-    return TemplateResponse(request, "admin/members/action_form.html", context)
+    return TemplateResponse(request, "members/admin/action_form.html", context)
 
 
 @admin.action(description="为所选会员开具劳模证明", permissions=["view"])
@@ -221,7 +221,7 @@ class CertificateAdmin(ScopedModelAdmin):
             **self.admin_site.each_context(request), "title": "开具劳模证明", "form": form,
             "opts": self.model._meta, "submit": "开具",
         }  # fmt: skip
-        return TemplateResponse(request, "admin/members/issue_form.html", context)
+        return TemplateResponse(request, "members/admin/issue_form.html", context)
 
     @admin.action(description="撤销所选证明", permissions=["revoke"])
     def revoke(self, request, queryset):

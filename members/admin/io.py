@@ -118,7 +118,7 @@ class RegistrationScanInline(ScopedTabularInline):
 class MemberIOAdminMixin:
     """Import, export, scans, transfers and statistics on the member changelist."""
 
-    change_list_template = "admin/members/member/change_list.html"
+    change_list_template = "members/admin/member/change_list.html"
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -214,7 +214,7 @@ class MemberIOAdminMixin:
                 return redirect("admin:members_member_import_detail", job.pk)
         recent = MemberImport.objects.visible_to(request.user).filter(created_by=request.user)[:10]
         return self._page(
-            request, "admin/members/member/import.html", "导入劳模工匠名册", form=form, recent=recent
+            request, "members/admin/member/import.html", "导入劳模工匠名册", form=form, recent=recent
         )
 
     def import_template_view(self, request):
@@ -241,7 +241,7 @@ class MemberIOAdminMixin:
                     )
             return redirect("admin:members_member_import_detail", job.pk)
         return self._page(
-            request, "admin/members/member/import_detail.html", f"导入：{job.filename}", job=job,
+            request, "members/admin/member/import_detail.html", f"导入：{job.filename}", job=job,
             report=job.report, busy=job.status in (MemberImport.Status.VALIDATING, MemberImport.Status.WRITING),
         )  # fmt: skip
 
@@ -292,7 +292,7 @@ class MemberIOAdminMixin:
                       for key, title in [("by_branch", "分会类别级别"), ("by_age", "性别年龄"), ("per_year", "年度荣誉")]]  # fmt: skip
             return attachment(xlsx_sheets_bytes(sheets), "劳模工匠统计.xlsx", XLSX_MIME)
         return self._page(
-            request, "admin/members/member/statistics.html", "劳模工匠统计", form=form, stats=stats,
+            request, "members/admin/member/statistics.html", "劳模工匠统计", form=form, stats=stats,
             query=params.urlencode(),
         )  # fmt: skip
 
@@ -336,7 +336,7 @@ class MemberIOAdminMixin:
                 )
             except DomainError as exc:
                 form.add_error("archive", exc.message)
-        return self._page(request, "admin/members/member/scans_bulk.html", "批量上传登记表扫描件", form=form,
+        return self._page(request, "members/admin/member/scans_bulk.html", "批量上传登记表扫描件", form=form,
                           report=report)  # fmt: skip
 
     def scan_download_view(self, request, scan_id):
@@ -381,7 +381,7 @@ class MemberIOAdminMixin:
                 self.message_user(request, f"已为{done}人{verb}。")
             return None
         return self._page(
-            request, "admin/members/member/transfer.html", "直接转移" if direct else "申请名单转移",
+            request, "members/admin/member/transfer.html", "直接转移" if direct else "申请名单转移",
             form=form, members=queryset, action=request.POST.get("action"),
             action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
         )  # fmt: skip
@@ -448,7 +448,7 @@ class TransferAdmin(ScopedModelAdmin):
     def _decide(self, request, queryset, service, title):
         form = DecisionForm(request.POST if "apply" in request.POST else None)
         if not form.is_bound and service is not services.transfer_cancel:
-            return TemplateResponse(request, "admin/members/transfer/decide.html", {
+            return TemplateResponse(request, "members/admin/transfer/decide.html", {
                 **self.admin_site.each_context(request), "opts": self.model._meta, "title": title, "form": form,
                 "transfers": queryset, "action": request.POST.get("action"),
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -28,7 +28,7 @@ def story(xihu_member, binjiang_member):
 
 def test_section_is_registered_for_the_member_page():
     section = _SECTIONS["publications"]
-    assert (section.title, section.template) == ("报道我的文章", "publications/me_section.html")
+    assert (section.title, section.template) == ("报道我的文章", "publications/me/section.html")
     assert section.context is featured_articles_context
 
 
@@ -56,13 +56,13 @@ def test_section_lists_newest_issue_first(story, xihu_member):
 
 
 def test_section_template_renders_links_to_the_articles(story, xihu_member):
-    html = render_to_string("publications/me_section.html", featured_articles_context(xihu_member))
+    html = render_to_string("publications/me/section.html", featured_articles_context(xihu_member))
     assert "三十年磨一剑" in html and f'href="/news/articles/{story.pk}/"' in html
     assert "滨江的故事" not in html
 
 
 def test_section_template_says_when_there_is_nothing(xihu_member):
-    html = render_to_string("publications/me_section.html", featured_articles_context(xihu_member))
+    html = render_to_string("publications/me/section.html", featured_articles_context(xihu_member))
     assert "还没有报道您的文章" in html
 
 

@@ -63,7 +63,7 @@ def test_member_without_service_has_an_empty_record(binjiang_member):
 
 
 def test_template_renders_the_record(record, xihu_member):
-    html = render_to_string("volunteering/me_section.html", {"title": "志愿服务记录", **record})
+    html = render_to_string("volunteering/me/section.html", {"title": "志愿服务记录", **record})
     assert "7.5" in html and "数控机床攻关" in html and "社区防疫" in html and "带队" in html
     assert "别人的活动" not in html
     assert xihu_member.id_number not in html
@@ -71,12 +71,12 @@ def test_template_renders_the_record(record, xihu_member):
 
 def test_empty_record_renders_a_friendly_line(xihu):
     html = render_to_string(
-        "volunteering/me_section.html", member_service_record(f.MemberFactory(branch=xihu))
+        "volunteering/me/section.html", member_service_record(f.MemberFactory(branch=xihu))
     )
     assert "暂无已完成的服务记录" in html
 
 
 def test_section_is_registered_for_the_me_page(record, xihu_member):
     section = next(s for s in member_sections(xihu_member) if s["key"] == "volunteering")
-    assert section["template"] == "volunteering/me_section.html"
+    assert section["template"] == "volunteering/me/section.html"
     assert section["total_hours"] == Decimal("7.5")

@@ -31,7 +31,7 @@ def test_section_renders_activities_presented(xihu, xihu_member):
         workshop=f.WorkshopFactory(branch=xihu, status="named"), title="焊接绝技"
     )
     activity.presenters.add(xihu_member)
-    html = render_to_string("workshops/me_section.html", _section(xihu_member))
+    html = render_to_string("workshops/me/section.html", _section(xihu_member))
     assert "焊接绝技" in html and "尚未加入劳模工匠之家" in html
 
 

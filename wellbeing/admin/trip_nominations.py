@@ -185,7 +185,7 @@ class NominationAdmin(ScopedModelAdmin):
     def _ask_note(self, request, queryset, action, title, label):
         return TemplateResponse(
             request,
-            "admin/wellbeing/nomination_note.html",
+            "wellbeing/admin/nomination_note.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,

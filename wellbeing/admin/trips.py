@@ -109,8 +109,8 @@ class TripQuotaInline(ScopedTabularInline):
 
 @admin.register(ConvalescenceTrip)
 class ConvalescenceTripAdmin(AssociationOnlyAdmin):
-    change_form_template = "admin/wellbeing/trip_change_form.html"
-    change_list_template = "admin/wellbeing/trip_change_list.html"
+    change_form_template = "wellbeing/admin/trip_change_form.html"
+    change_list_template = "wellbeing/admin/trip_change_list.html"
     inlines = [TripQuotaInline, ProgrammeItemInline]
     list_display = ["name", "region", "start_date", "end_date", "capacity", "places_display", "status"]
     list_filter = ["status", "region", "year"]
@@ -185,7 +185,7 @@ class ConvalescenceTripAdmin(AssociationOnlyAdmin):
             return redirect(reverse("admin:wellbeing_convalescencetrip_change", args=[trip.pk]))
         return TemplateResponse(
             request,
-            "admin/wellbeing/trip_transition.html",
+            "wellbeing/admin/trip_transition.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
@@ -214,7 +214,7 @@ class ConvalescenceTripAdmin(AssociationOnlyAdmin):
             )  # fmt: skip
         return TemplateResponse(
             request,
-            "admin/wellbeing/trip_report.html",
+            "wellbeing/admin/trip_report.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,

@@ -22,7 +22,7 @@ class SubsidyAdmin(ScopedModelAdmin):
     list_select_related = ["workshop__branch"]
     date_hierarchy = "paid_on"
     actions = ["export_xlsx"]
-    change_list_template = "admin/workshops/subsidy/change_list.html"
+    change_list_template = "workshops/admin/subsidy/change_list.html"
 
     @admin.display(description="分会", ordering="workshop__branch__sort_order")
     def branch_name(self, obj):

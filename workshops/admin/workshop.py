@@ -93,8 +93,8 @@ class WorkshopAdmin(ScopedModelAdmin):
             },
         ),
     ]
-    change_form_template = "admin/workshops/workshop/change_form.html"
-    change_list_template = "admin/workshops/workshop/change_list.html"
+    change_form_template = "workshops/admin/workshop/change_form.html"
+    change_list_template = "workshops/admin/workshop/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_subsidy_total()
@@ -199,7 +199,7 @@ class WorkshopAdmin(ScopedModelAdmin):
             "change_url": change_url,
             "to_status_label": Workshop.Status(to_status).label,
         }
-        return TemplateResponse(request, "admin/workshops/workshop/transition.html", context)
+        return TemplateResponse(request, "workshops/admin/workshop/transition.html", context)
 
     def coverage_view(self, request):
         """Coverage per branch, kind and status, with a yearly target; .xlsx with ?format=xlsx."""
@@ -237,4 +237,4 @@ class WorkshopAdmin(ScopedModelAdmin):
             "year": year,
             "chart": chart,
         }
-        return TemplateResponse(request, "admin/workshops/coverage.html", context)
+        return TemplateResponse(request, "workshops/admin/coverage.html", context)

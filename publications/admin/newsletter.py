@@ -1,28 +1,25 @@
-"""Admin of the publications app: newsletter issues and articles, books, exhibitions.
+"""Admin of newsletter issues, their articles and photos.
 
-Issues, articles, photos, exhibitions and works are branch-owned and go through the scoped
-base classes. Officers edit their branch's drafts and submit them for review; once an
-issue is under review or published its content is read-only for them. Books and their
-distribution records are the association's own (no branch_path: association-only).
+Issues, articles and photos are branch-owned and go through the scoped base classes.
+Officers edit their branch's drafts and submit them for review; once an issue is under
+review or published its content is read-only for them.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
-from core.audit import access_log_record
+from core.admin.base import ScopedModelAdmin, ScopedTabularInline
 from core.errors import DomainError
 from core.roles import is_association_staff
-from core.spreadsheets import xlsx_response
 
-from . import services
-from .models import Article, ArticlePhoto, Book, BookDistribution, Exhibition, NewsletterIssue, Work
+from .. import services
+from ..models import Article, ArticlePhoto, NewsletterIssue
 
 DRAFT = NewsletterIssue.Status.DRAFT
 
@@ -93,7 +90,7 @@ class NewsletterIssueAdmin(DraftOnlyForOfficersMixin, ScopedModelAdmin):
         "links",
     ]
     actions = ["submit_for_review", "publish", "return_to_draft", "withdraw"]
-    change_form_template = "admin/publications/newsletterissue/change_form.html"
+    change_form_template = "publications/admin/newsletterissue/change_form.html"
 
     # Workflow buttons on the change page: step -> (label, service, done, association only).
     STEPS = {
@@ -251,128 +248,3 @@ class ArticleAdmin(DraftOnlyForOfficersMixin, ScopedModelAdmin):
         super().save_related(request, form, formsets, change)
         if hidden:
             form.instance.featured_members.add(*hidden)
-
-
-# ---------------------------------------------------------------------------------------
-# Books (association-only)
-# ---------------------------------------------------------------------------------------
-
-
-class BookDistributionInline(admin.TabularInline):
-    model = BookDistribution
-    extra = 1
-    fields = ["date", "recipient", "recipient_kind", "copies", "contact", "notes"]
-
-
-@admin.register(Book)
-class BookAdmin(PortalModelAdmin):
-    list_display = ["series", "volume", "title", "publisher", "isbn_formatted", "year", "copies_given"]
-    list_filter = ["series", "year", "publisher"]
-    search_fields = ["title", "editor", "isbn", "publisher"]
-    inlines = [BookDistributionInline]
-    fields = ["series", "volume", "title", "editor", "publisher", "isbn", "year", "cover", "description"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(total_copies=Sum("distributions__copies"))
-
-    @admin.display(description="ISBN", ordering="isbn")
-    def isbn_formatted(self, obj):
-        return obj.isbn_display
-
-    @admin.display(description="已赠册数", ordering="total_copies")
-    def copies_given(self, obj):
-        return obj.total_copies or 0
-
-
-@admin.register(BookDistribution)
-class BookDistributionAdmin(PortalModelAdmin):
-    list_display = ["date", "book", "recipient", "recipient_kind", "copies", "contact"]
-    list_filter = ["recipient_kind", "book", "date"]
-    search_fields = ["recipient", "book__title"]
-    date_hierarchy = "date"
-    list_select_related = ["book"]
-    actions = ["export_xlsx"]
-
-    @admin.action(description="导出所选赠书记录（Excel）", permissions=["view"])
-    def export_xlsx(self, request, queryset):
-        rows = [
-            [d.date, d.book.series, d.book.volume, d.book.title, d.book.isbn_display, d.recipient,
-             d.get_recipient_kind_display(), d.copies, d.contact, d.notes]
-            for d in queryset.select_related("book").order_by("date", "pk")
-        ]  # fmt: skip
-        # The receiving contact's name is personal data: the export is logged.
-        access_log_record(
-            user=request.user, action="export", target="丛书赠书记录", request=request, row_count=len(rows)
-        )
-        headers = [
-            "赠送日期",
-            "丛书",
-            "分册",
-            "书名",
-            "ISBN",
-            "受赠单位",
-            "单位类别",
-            "册数",
-            "接收人",
-            "备注",
-        ]
-        return xlsx_response("丛书赠书记录.xlsx", headers, rows, title="赠书记录", text_columns=[4])
-
-
-# ---------------------------------------------------------------------------------------
-# Exhibitions
-# ---------------------------------------------------------------------------------------
-
-
-class WorkInline(ScopedStackedInline):
-    model = Work
-    extra = 1
-    fields = [("kind", "title", "position"), ("artist", "guest_artist"), ("image", "size")]
-    autocomplete_fields = ["artist"]
-
-
-@admin.register(Exhibition)
-class ExhibitionAdmin(ScopedModelAdmin):
-    list_display = ["title", "start_date", "end_date", "venue", "owner", "work_count", "artist_count"]
-    list_filter = [("branch", RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "venue", "organiser"]
-    date_hierarchy = "start_date"
-    inlines = [WorkInline]
-    fields = ["title", ("start_date", "end_date"), "venue", "organiser", "description", "branch"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("branch")
-            .annotate(
-                n_works=Count("works", distinct=True),
-                n_members=Count("works__artist", distinct=True),
-                n_guests=Count("works__guest_artist", filter=~Q(works__guest_artist=""), distinct=True),
-            )
-        )
-
-    @admin.display(description="主办", ordering="branch")
-    def owner(self, obj):
-        return obj.branch.name if obj.branch_id else "协会"
-
-    @admin.display(description="作品数", ordering="n_works")
-    def work_count(self, obj):
-        return obj.n_works
-
-    @admin.display(description="作者数")
-    def artist_count(self, obj):
-        return obj.n_members + obj.n_guests
-
-
-@admin.register(Work)
-class WorkAdmin(ScopedModelAdmin):
-    list_display = ["title", "kind", "artist_display", "exhibition", "size"]
-    list_filter = ["kind", ("exhibition", RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "guest_artist", "artist__name"]
-    autocomplete_fields = ["artist"]
-    list_select_related = ["exhibition", "artist"]
-
-    @admin.display(description="作者")
-    def artist_display(self, obj):
-        return obj.artist_name

@@ -1,4 +1,4 @@
-"""Writes of the workshops app: one function per business action.
+"""The life cycle of a house: apply, move through the transition map, include the leader.
 
 The life cycle of a house goes only through ``workshop_transition`` (and ``workshop_apply``
 for the first step); both check the transition map in ``models.workshop.TRANSITIONS``, the
@@ -7,7 +7,6 @@ actor's role and the rule's requirements, then write the new status and one
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,36 +14,16 @@ from django.utils import timezone
 from core.errors import ConflictError, DomainError
 from core.roles import is_association_staff, officer_branch_id
 
-from .models import (
+from ..models import (
     TRANSITIONS,
     Actor,
     Assessment,
-    AssessmentScore,
-    Standard,
-    Subsidy,
     TransitionRule,
     Workshop,
     WorkshopTransition,
 )
-from .models.workshop import Requirement
-from .scoring import Result, StandardSpec, compute, score_problems, standard_problems
-
-Status = Workshop.Status
-
-
-def _actor_name(actor) -> str:
-    full = (actor.get_full_name() or "").strip() if hasattr(actor, "get_full_name") else ""
-    return full or actor.get_username()
-
-
-def _with_history_user(obj, actor):
-    obj._history_user = actor
-    return obj
-
-
-def _status_label(value: str) -> str:
-    return Status(value).label if value else "未申报"
-
+from ..models.workshop import Requirement
+from ._common import Status, _actor_name, _status_label, _with_history_user
 
 # ---------------------------------------------------------------------------------------
 # Life cycle
@@ -275,127 +254,3 @@ def workshop_include_leader(*, workshop: Workshop) -> None:
     """The leader is always among the members involved."""
     if workshop.leader_id:
         workshop.members.add(workshop.leader_id)
-
-
-# ---------------------------------------------------------------------------------------
-# The 建设规范 and assessments
-# ---------------------------------------------------------------------------------------
-
-
-def standard_activate(*, standard: Standard, actor) -> Standard:
-    """Make one standard the current version (the one new assessments use)."""
-    if not is_association_staff(actor):
-        raise DomainError("只有协会工作人员可以启用建设规范。", code="association_only")
-    problems = standard_problems(StandardSpec.load(standard))
-    if problems:
-        raise DomainError("该建设规范尚不能启用：" + "".join(problems), code="standard_incomplete")
-    with transaction.atomic():
-        for other in Standard.objects.select_for_update().filter(is_active=True).exclude(pk=standard.pk):
-            other.is_active = False
-            _with_history_user(other, actor).save(update_fields=["is_active"])
-        standard.is_active = True
-        _with_history_user(standard, actor).save(update_fields=["is_active"])
-    return standard
-
-
-def standard_copy(*, standard: Standard, actor, version: str) -> Standard:
-    """A new, inactive version of a standard with the same dimensions and criteria."""
-    if not is_association_staff(actor):
-        raise DomainError("只有协会工作人员可以修订建设规范。", code="association_only")
-    if Standard.objects.filter(name=standard.name, version=version).exists():
-        raise ConflictError(f"“{standard.name}”已有版本“{version}”。", code="version_exists")
-    with transaction.atomic():
-        copy = Standard(
-            name=standard.name, version=version, pass_mark=standard.pass_mark, notes=standard.notes
-        )
-        _with_history_user(copy, actor).save()
-        for dim in standard.dimensions.prefetch_related("criteria"):
-            criteria = list(dim.criteria.all())
-            dim.pk = None
-            dim.standard = copy
-            dim.save()
-            for criterion in criteria:
-                criterion.pk = None
-                criterion.dimension = dim
-                criterion.save()
-    return copy
-
-
-def assessment_check(*, assessment: Assessment, scores: dict[int, Decimal], actor) -> Result:
-    """Validate an assessment and its scores without writing; return the computed result."""
-    if not is_association_staff(actor):
-        raise DomainError("评估由协会工作人员录入。", code="association_only")
-    if assessment.pk is not None and assessment.is_locked:
-        raise DomainError("该评估已作为验收或复核的依据，不能再修改。", code="assessment_locked")
-    workshop = assessment.workshop
-    if assessment.purpose == Assessment.Purpose.ACCEPTANCE and workshop.status != Status.REVIEWED:
-        raise DomainError(
-            "只有初审通过、待验收的劳模工匠之家才能录入验收评估。", code="not_awaiting_acceptance"
-        )
-    if assessment.purpose == Assessment.Purpose.ANNUAL_REVIEW:
-        if workshop.status not in Workshop.NAMED_STATUSES:
-            raise DomainError("只有已命名的劳模工匠之家才能录入年度复核评估。", code="not_named")
-        if not assessment.review_year:
-            raise DomainError("年度复核评估须填写复核年度。", code="review_year_required")
-        if assessment.review_year > timezone.localdate().year:
-            raise DomainError("复核年度不能晚于今年。", code="review_year_future")
-    spec = StandardSpec.load(assessment.standard)
-    problems = standard_problems(spec) + score_problems(spec, scores)
-    if problems:
-        raise DomainError("".join(problems), code="invalid_scores")
-    return compute(spec, scores)
-
-
-def assessment_record(*, assessment: Assessment, scores: dict[int, Decimal], actor) -> Assessment:
-    """Save an assessment with one score per criterion; its total and pass/fail are computed here."""
-    with transaction.atomic():
-        if assessment.pk is not None:
-            Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
-        result = assessment_check(assessment=assessment, scores=scores, actor=actor)
-        assessment.full_clean()
-        assessment.total_score = result.total
-        assessment.passed = result.passed
-        if assessment.recorded_by_id is None:
-            assessment.recorded_by = actor
-        _with_history_user(assessment, actor).save()
-        existing = {s.criterion_id: s for s in assessment.scores.all()}
-        for criterion_id, value in scores.items():
-            row = existing.get(criterion_id) or AssessmentScore(
-                assessment=assessment, criterion_id=criterion_id
-            )
-            if row.pk is None or row.score != Decimal(value):
-                row.score = Decimal(value)
-                _with_history_user(row, actor).save()
-    return assessment
-
-
-# ---------------------------------------------------------------------------------------
-# Subsidies
-# ---------------------------------------------------------------------------------------
-
-SUBSIDY_STATUSES = (Status.ACCEPTED, Status.NAMED, Status.RECTIFYING)
-
-
-def subsidy_check(*, subsidy: Subsidy, actor) -> None:
-    """Who may record a subsidy and to which houses (validation only)."""
-    if not is_association_staff(actor):
-        raise DomainError("经费补助由协会工作人员登记。", code="association_only")
-    moved = (
-        subsidy.pk is not None
-        and not Subsidy.objects.filter(pk=subsidy.pk, workshop=subsidy.workshop_id).exists()
-    )
-    # Corrections to an existing subsidy stay possible after a house is revoked.
-    if (subsidy.pk is None or moved) and subsidy.workshop.status not in SUBSIDY_STATUSES:
-        raise DomainError(
-            f"该劳模工匠之家当前为“{subsidy.workshop.get_status_display()}”，通过验收后才能拨付经费补助。",
-            code="not_eligible",
-        )
-
-
-def subsidy_record(*, subsidy: Subsidy, actor) -> Subsidy:
-    """Record (or correct) one subsidy paid to a house."""
-    with transaction.atomic():
-        subsidy_check(subsidy=subsidy, actor=actor)
-        subsidy.full_clean()
-        _with_history_user(subsidy, actor).save()
-    return subsidy

@@ -1,0 +1,42 @@
+"""Helpers shared by the volunteering services: moves along a transition map, locks, validation."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from core.errors import ConflictError, DomainError
+
+from ..models import ServiceEvent, ServiceRequest
+
+RS = ServiceRequest.Status
+ES = ServiceEvent.Status
+
+
+def _move(obj, to: str, transitions, *, actor):
+    current = obj.status
+    if to not in transitions[current]:
+        labels = dict(type(obj).Status.choices)
+        raise ConflictError(
+            f"当前状态为“{labels[current]}”，不能变更为“{labels[to]}”。", code="invalid_transition"
+        )
+    obj.status = to
+    if actor is not None:
+        obj._history_user = actor
+
+
+def _lock(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def _full_clean(obj, **kwargs):
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages), code="invalid") from None
+
+
+def _decimal(value, label: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{label}必须是数字。", code="not_a_number") from None
