@@ -21,6 +21,9 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only-k
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The portal's domain apps: permissions, backups, the role groups and the scoping tests walk these.
+PORTAL_APPS = ["members", "workshops", "volunteering", "wellbeing", "publications"]
+
 INSTALLED_APPS = [
     "laomo_portal.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -40,11 +43,7 @@ INSTALLED_APPS = [
     "laomo_portal",
     "core",
     "axes",
-    "members",
-    "workshops",
-    "volunteering",
-    "wellbeing",
-    "publications",
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,11 @@
 """Keep derived data in step: a member's category follows its honours, whatever wrote them."""
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from .models import Honor
 from .services import member_refresh_category
-
-PORTAL_APPS = {"members", "workshops", "volunteering", "wellbeing", "publications"}
 
 
 @receiver([post_save, post_delete], sender=Honor, dispatch_uid="honor_refresh_category")
@@ -17,7 +16,7 @@ def honor_changed(sender, instance, **kwargs):
 
 @receiver(post_migrate, dispatch_uid="sync_role_groups")
 def sync_groups(sender, **kwargs):
-    if sender.name in PORTAL_APPS:
+    if sender.name in settings.PORTAL_APPS:
         from core.permissions import sync_role_groups  # noqa: PLC0415
 
         sync_role_groups()

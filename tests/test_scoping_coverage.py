@@ -2,17 +2,16 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import RelatedFieldListFilter, RelatedOnlyFieldListFilter
 
 from core.admin.base import ScopedInline, ScopedModelAdmin, ScopedRelatedFieldListFilter, is_branch_owned
 from core.querysets import ScopedQuerySet
 
-PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
-
 
 def portal_models():
-    return [m for label in PORTAL_APPS for m in apps.get_app_config(label).get_models()]
+    return [m for label in settings.PORTAL_APPS for m in apps.get_app_config(label).get_models()]
 
 
 def branch_owned_models():
