@@ -65,14 +65,15 @@ def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterI
     if user is not None:
         issue._history_user = user
     issue.save()
-    transaction.on_commit(lambda: _enqueue_notice(issue.pk, to))
+    _enqueue_notice(issue.pk, to)
     return issue
 
 
 def _enqueue_notice(issue_id: int, status: str) -> None:
     from .tasks import issue_notify_task
 
-    issue_notify_task.delay(issue_id, status)
+    # After commit, and a broker outage only loses the e-mail (logged), never the step itself.
+    issue_notify_task.enqueue_after_commit(issue_id, status)
 
 
 def issue_notify(*, issue_id: int, status: str) -> int:

@@ -95,9 +95,9 @@ def certificate_issue(
 
 
 def _enqueue_render(document, task) -> None:
-    from ..tasks import enqueue
-
-    document.queued = enqueue(task, document.pk)
+    # Guarded (core.tasks.PortalTask): when the broker is down the document stays 生成中 and
+    # documents_requeue_stale_task picks it up once the broker is back.
+    document.queued = task.enqueue(document.pk)
 
 
 def documents_requeue_stale(*, minutes: int) -> int:
@@ -107,18 +107,18 @@ def documents_requeue_stale(*, minutes: int) -> int:
     whose first message is merely slow is not rendered twice. Cards carry only an issue
     date, so a pending card is re-sent from the day after its issue.
     """
-    from ..tasks import card_render_task, certificate_render_task, enqueue
+    from ..tasks import card_render_task, certificate_render_task
 
     cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
     sent = 0
     stale_certificates = Certificate.objects.filter(render_state=RenderState.PENDING, issued_at__lt=cutoff)
     for pk in stale_certificates.values_list("pk", flat=True):
-        sent += enqueue(certificate_render_task, pk)
+        sent += certificate_render_task.enqueue(pk)
     stale_cards = CraftsmanCard.objects.filter(
         render_state=RenderState.PENDING, issued_on__lt=timezone.localdate(cutoff)
     )
     for pk in stale_cards.values_list("pk", flat=True):
-        sent += enqueue(card_render_task, pk)
+        sent += card_render_task.enqueue(pk)
     if sent:
         logger.info("re-sent %s stale document renders", sent)
     return sent
