@@ -7,6 +7,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
+from core.dates import years_before
 from core.parsing import parse_year
 from members.models import Honor
 
@@ -77,14 +78,8 @@ AGE_BANDS = [
 def birth_range_for_ages(low: int, high: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Birth dates of people aged low..high (inclusive) on ``today``."""
 
-    def years_ago(n):
-        try:
-            return today.replace(year=today.year - n)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - n, day=28)
-
-    oldest = years_ago(high + 1) + datetime.timedelta(days=1)
-    youngest = years_ago(low)
+    oldest = years_before(today, high + 1) + datetime.timedelta(days=1)
+    youngest = years_before(today, low)
     return oldest, youngest
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import documents
+from core.dates import years_after
 from core.errors import ConflictError, DomainError
 
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
@@ -259,8 +260,7 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
             holder_name=member.name,
             title=title,
             issued_on=issued_on,
-            expires_on=issued_on.replace(year=issued_on.year + settings.CRAFTSMAN_CARD_VALID_YEARS)
-            - datetime.timedelta(days=1),
+            expires_on=years_after(issued_on, settings.CRAFTSMAN_CARD_VALID_YEARS) - datetime.timedelta(days=1),
             benefits=[b for b in CraftsmanCard.Benefit.values if b in benefits],
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         )

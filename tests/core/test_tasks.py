@@ -74,4 +74,7 @@ def test_broker_down_is_logged_not_raised(broker_down, caplog, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         record.enqueue_after_commit("y")  # the callback must not raise either
     assert SENT == []
-    assert [r.message.startswith("broker unreachable, tests.core.record") for r in caplog.records] == [True, True]
+    assert [r.message.startswith("broker unreachable, tests.core.record") for r in caplog.records] == [
+        True,
+        True,
+    ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from simple_history.utils import bulk_create_with_history
 
+from core.dates import years_before
 from core.errors import DomainError
 from members.models import Branch, Member
 
@@ -143,7 +144,7 @@ def campaign_candidates(campaign: VisitCampaign, *, branch_id=None):
     members = members.annotate(is_hardship=Exists(hardship), is_ill=Exists(ill_visit) | Exists(ill_case))
     rule = Q(pk__in=[])
     if campaign.min_age:
-        born_by = _years_before(reference, campaign.min_age)
+        born_by = years_before(reference, campaign.min_age)
         members = members.annotate(is_elderly=Q(birth_date__lte=born_by))
         rule |= Q(birth_date__lte=born_by)
     if campaign.include_hardship:
@@ -151,13 +152,6 @@ def campaign_candidates(campaign: VisitCampaign, *, branch_id=None):
     if campaign.include_ill_this_year:
         rule |= Q(is_ill=True)
     return members.filter(rule)
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def campaign_generate(*, campaign: VisitCampaign, actor=None, branch_id=None) -> int:
