@@ -104,7 +104,7 @@ if DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         raise ImproperlyConfigured("DEBUG=true is refused with a non-local (production) DATABASE_URL")
 
 # Logins: django-axes locks the pair (username, client IP) after repeated failures, so
-# nobody can lock an administrator out from elsewhere (SECURITY.md).
+# nobody can lock an administrator out from elsewhere (docs/security.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -267,7 +267,7 @@ CACHES = {
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-# History: reverting from history stays off (SECURITY.md).
+# History: reverting from history stays off (docs/security.md).
 SIMPLE_HISTORY_EDIT = False
 
 REST_FRAMEWORK = {
@@ -278,7 +278,7 @@ REST_FRAMEWORK = {
         "core.api.authentication.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON only: no browsable API in production (SECURITY.md).
+    # JSON only: no browsable API in production (docs/security.md).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
