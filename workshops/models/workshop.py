@@ -1,6 +1,5 @@
 """A 劳模工匠之家 (house), its photos, and the record of every life-cycle transition."""
 
-import uuid
 from dataclasses import dataclass
 from enum import Enum
 
@@ -10,29 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date
-from core.storage import branch_file_storage
-from core.uploads import validate_image
 
 from ..querysets import WorkshopQuerySet, WorkshopScopedQuerySet
-
-
-def _unguessable(prefix: str, filename: str) -> str:
-    """Unguessable file names under one folder per kind of file."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"workshops/{prefix}/{uuid.uuid4().hex}.{ext[:5]}"
-
-
-def photo_upload_to(instance, filename):
-    return _unguessable("photos", filename)
-
-
-def attachment_upload_to(instance, filename):
-    return _unguessable("assessments", filename)
-
-
-def activity_photo_upload_to(instance, filename):
-    return _unguessable("activities", filename)
 
 
 class Workshop(models.Model):
@@ -231,30 +211,19 @@ class WorkshopTransition(models.Model):
         return f"{self.workshop} {self.action}"
 
 
-class WorkshopPhoto(models.Model):
+class WorkshopPhoto(BranchPhoto):
     """A photo of a house's premises (阵地) or plaque."""
 
     workshop = models.ForeignKey(
         Workshop, verbose_name="劳模工匠之家", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "照片",
-        upload_to=photo_upload_to,
-        validators=[validate_image],
-        storage=branch_file_storage,
-    )
-    caption = models.CharField("说明", max_length=100, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
     branch_path = "workshop__branch"
+    upload_folder = "workshops/photos"
     objects = WorkshopScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BranchPhoto.Meta):
         verbose_name = "照片"
         verbose_name_plural = "照片"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.caption or f"照片{self.pk}"
