@@ -14,6 +14,7 @@ from core.documents import data_url, render_pdf
 from core.errors import ConflictError, DomainError
 from core.notifications import notify_branch, send_email
 from core.roles import ASSOCIATION_GROUP, is_association_staff
+from core.states import check_transition
 
 from .models import Article, ArticlePhoto, NewsletterIssue
 from .models.newsletter import NEWSLETTER_NAME
@@ -50,11 +51,7 @@ def _locked(issue: NewsletterIssue, actor) -> NewsletterIssue:
 
 
 def _check_move(issue: NewsletterIssue, to: str) -> None:
-    if not issue.can_move_to(to):
-        raise ConflictError(
-            f"{issue}当前为“{issue.get_status_display()}”，不能改为“{Status(to).label}”。",
-            code="bad_transition",
-        )
+    check_transition(issue, to)
 
 
 def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterIssue:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import ConflictError, DomainError
+from core.states import check_transition
 
 from .models import Donation, EventBeneficiary, Participation, ServiceEvent, ServiceRequest
 
@@ -43,12 +44,7 @@ def request_allowed_transitions(request: ServiceRequest) -> frozenset[str]:
 
 
 def _move(obj, to: str, transitions, *, actor):
-    current = obj.status
-    if to not in transitions[current]:
-        labels = dict(type(obj).Status.choices)
-        raise ConflictError(
-            f"当前状态为“{labels[current]}”，不能变更为“{labels[to]}”。", code="invalid_transition"
-        )
+    check_transition(obj, to, transitions=transitions, code="invalid_transition")
     obj.status = to
     if actor is not None:
         obj._history_user = actor

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.errors import ConflictError, DomainError
 from core.models import AccessLog
 from core.roles import user_scope
+from core.states import can_transition
 
 from ..models import MemberImport
 from .engine import member_import_plan, member_import_write
@@ -152,7 +153,7 @@ def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
         job = MemberImport.objects.visible_to(actor).select_for_update().filter(pk=job.pk).first()
         if job is None or job.created_by_id != actor.pk:
             raise DomainError("找不到该导入记录。", code="not_found")
-        if not job.can_become(MemberImport.Status.WRITING):
+        if not can_transition(job, MemberImport.Status.WRITING):
             raise ConflictError(
                 f"该导入当前状态为“{job.get_status_display()}”，不能确认。", code="import_state"
             )

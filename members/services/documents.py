@@ -11,6 +11,7 @@ from django.utils import timezone
 from core import documents
 from core.dates import years_after
 from core.errors import ConflictError, DomainError
+from core.states import can_transition
 
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
 from .registry import require_visible_member
@@ -147,7 +148,7 @@ def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
         raise DomainError("请填写撤销原因。", code="reason_required")
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if Certificate.Status.REVOKED not in Certificate.TRANSITIONS[certificate.status]:
+        if not can_transition(certificate, Certificate.Status.REVOKED):
             raise ConflictError("该证明已撤销。", code="already_revoked")
         certificate.status = Certificate.Status.REVOKED
         certificate.revoked_reason = reason[:200]
@@ -260,7 +261,8 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
             holder_name=member.name,
             title=title,
             issued_on=issued_on,
-            expires_on=years_after(issued_on, settings.CRAFTSMAN_CARD_VALID_YEARS) - datetime.timedelta(days=1),
+            expires_on=years_after(issued_on, settings.CRAFTSMAN_CARD_VALID_YEARS)
+            - datetime.timedelta(days=1),
             benefits=[b for b in CraftsmanCard.Benefit.values if b in benefits],
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -276,7 +278,7 @@ def card_revoke(*, card, actor, reason: str) -> CraftsmanCard:
         raise DomainError("请填写注销原因。", code="reason_required")
     with transaction.atomic():
         card = CraftsmanCard.objects.select_for_update().get(pk=card.pk)
-        if card.status == CraftsmanCard.Status.REVOKED:
+        if not can_transition(card, CraftsmanCard.Status.REVOKED):
             raise ConflictError("该匠心卡已注销。", code="already_revoked")
         card.status = CraftsmanCard.Status.REVOKED
         card.revoked_reason = reason[:200]

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from core.errors import ConflictError, DomainError
+from core.states import check_transition
 
 from ..models import Member
 
@@ -70,8 +71,7 @@ def _decide(*, transfer, actor, status, note: str):
     transfer = Transfer.objects.visible_to(actor).select_for_update().filter(pk=transfer.pk).first()
     if transfer is None:
         raise DomainError("找不到该转移申请。", code="not_found")
-    if not transfer.can_become(status):
-        raise ConflictError(f"该申请已{transfer.get_status_display()}，不能再处理。", code="transfer_state")
+    check_transition(transfer, status, code="transfer_state")
     if status != Transfer.Status.CANCELLED and not (
         is_association_staff(actor) or officer_branch_id(actor) == transfer.to_branch_id
     ):

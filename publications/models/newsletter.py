@@ -111,9 +111,6 @@ class NewsletterIssue(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
-    def can_move_to(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())
-
     def clean(self):
         super().clean()
         if self.month:

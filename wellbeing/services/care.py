@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.dates import years_before
 from core.errors import DomainError
+from core.states import check_transition
 from members.models import Branch, Member
 
 from ..models.care import (
@@ -200,11 +201,7 @@ def hardship_case_transition(
     *, case: HardshipCase, to_status: str, actor=None, on: datetime.date | None = None
 ):
     """Move a hardship case along its transition map."""
-    if to_status not in HardshipCase.TRANSITIONS[HardshipCase.Status(case.status)]:
-        raise DomainError(
-            f"帮扶对象不能从“{case.get_status_display()}”变为“{HardshipCase.Status(to_status).label}”。",
-            code="bad_transition",
-        )
+    check_transition(case, to_status)
     case.status = to_status
     case.closed_on = (on or datetime.date.today()) if to_status == HardshipCase.Status.CLOSED else None
     case._history_user = actor

@@ -135,25 +135,34 @@ class TransitionRule:
 
 S = Workshop.Status
 R = Requirement
-# The explicit transition map: (from, to) -> rule. Anything not listed is refused.
-# "" is the state before the application exists.
-TRANSITIONS: dict[tuple[str, str], TransitionRule] = {
-    ("", S.APPLIED): TransitionRule("申报", Actor.BRANCH_OR_ASSOCIATION),
-    (S.REJECTED, S.APPLIED): TransitionRule("重新申报", Actor.BRANCH_OR_ASSOCIATION),
-    (S.APPLIED, S.REVIEWED): TransitionRule("初审通过", Actor.ASSOCIATION, (R.NOT_SUBMITTER,)),
-    (S.APPLIED, S.REJECTED): TransitionRule("初审不通过", Actor.ASSOCIATION, (R.COMMENT,)),
-    (S.REVIEWED, S.ACCEPTED): TransitionRule("验收通过", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE,)),
-    (S.REVIEWED, S.REJECTED): TransitionRule("验收不通过", Actor.ASSOCIATION, (R.COMMENT,)),
-    (S.ACCEPTED, S.NAMED): TransitionRule(
-        "命名", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE, R.NAMING_DOCUMENT)
-    ),
-    (S.NAMED, S.NAMED): TransitionRule("年度复核通过", Actor.ASSOCIATION, (R.PASSED_ANNUAL_REVIEW,)),
-    (S.NAMED, S.RECTIFYING): TransitionRule(
-        "年度复核限期整改", Actor.ASSOCIATION, (R.FAILED_ANNUAL_REVIEW, R.COMMENT)
-    ),
-    (S.RECTIFYING, S.NAMED): TransitionRule("整改复核通过", Actor.ASSOCIATION, (R.PASSED_RE_REVIEW,)),
-    (S.NAMED, S.REVOKED): TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
-    (S.RECTIFYING, S.REVOKED): TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
+# The explicit transition map in the one shape of core.states, {from: {to: rule}}: anything not
+# listed is refused. "" is the state before the application exists.
+TRANSITIONS: dict[str, dict[str, TransitionRule]] = {
+    "": {S.APPLIED: TransitionRule("申报", Actor.BRANCH_OR_ASSOCIATION)},
+    S.REJECTED: {S.APPLIED: TransitionRule("重新申报", Actor.BRANCH_OR_ASSOCIATION)},
+    S.APPLIED: {
+        S.REVIEWED: TransitionRule("初审通过", Actor.ASSOCIATION, (R.NOT_SUBMITTER,)),
+        S.REJECTED: TransitionRule("初审不通过", Actor.ASSOCIATION, (R.COMMENT,)),
+    },
+    S.REVIEWED: {
+        S.ACCEPTED: TransitionRule("验收通过", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE,)),
+        S.REJECTED: TransitionRule("验收不通过", Actor.ASSOCIATION, (R.COMMENT,)),
+    },
+    S.ACCEPTED: {
+        S.NAMED: TransitionRule("命名", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE, R.NAMING_DOCUMENT))
+    },
+    S.NAMED: {
+        S.NAMED: TransitionRule("年度复核通过", Actor.ASSOCIATION, (R.PASSED_ANNUAL_REVIEW,)),
+        S.RECTIFYING: TransitionRule(
+            "年度复核限期整改", Actor.ASSOCIATION, (R.FAILED_ANNUAL_REVIEW, R.COMMENT)
+        ),
+        S.REVOKED: TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
+    },
+    S.RECTIFYING: {
+        S.NAMED: TransitionRule("整改复核通过", Actor.ASSOCIATION, (R.PASSED_RE_REVIEW,)),
+        S.REVOKED: TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
+    },
+    S.REVOKED: {},
 }
 del S, R
 
