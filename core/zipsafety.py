@@ -68,16 +68,24 @@ def zip_check(
     return infos
 
 
-def zip_read(archive: zipfile.ZipFile, info, *, limit: int, what: str, error=DomainError) -> bytes:
+def zip_read(
+    archive: zipfile.ZipFile,
+    info,
+    *,
+    limit: int,
+    what: str,
+    error=DomainError,
+    broken_code: str = "zip_broken",
+) -> bytes:
     """An entry's bytes, at most ``limit``: a header that lies about the size cannot inflate more.
 
-    A damaged or encrypted entry is refused (code ``zip_broken``), never an exception of zipfile's.
+    A damaged or encrypted entry is refused (``broken_code``), never an exception of zipfile's.
     """
     try:
         with archive.open(info) as handle:
             data = handle.read(limit + 1)
     except ZIP_ERRORS:
-        raise error(f"{what}已损坏（压缩数据校验失败或已加密），无法读取。", code="zip_broken") from None
+        raise error(f"{what}已损坏（压缩数据校验失败或已加密），无法读取。", code=broken_code) from None
     if len(data) > limit:
         raise error(f"{what}内文件的实际大小与声明不符（疑似压缩炸弹），已整体拒绝。", code="zip_bomb")
     return data

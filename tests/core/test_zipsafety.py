@@ -88,3 +88,17 @@ def test_zip_read_of_a_damaged_entry_is_refused():
     with pytest.raises(DomainError) as exc:
         zip_read(zipfile.ZipFile(io.BytesIO(bytes(data))), "a.bin", limit=10_000, what="压缩包")
     assert exc.value.code == "zip_broken"
+
+
+def test_zip_read_names_the_callers_code_for_a_damaged_entry():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", b"<sst>" + b"abc" * 500 + b"</sst>")
+    data = bytearray(buffer.getvalue())
+    data[60] ^= 0xFF
+    with pytest.raises(DomainError) as exc:
+        zip_read(
+            zipfile.ZipFile(io.BytesIO(bytes(data))), "xl/sharedStrings.xml", limit=10_000, what="Excel文件",
+            broken_code="xlsx_broken",
+        )  # fmt: skip
+    assert exc.value.code == "xlsx_broken" and exc.value.message.startswith("Excel文件已损坏")
