@@ -14,7 +14,7 @@ def client_ip(request) -> str | None:
     front and append to ``X-Forwarded-For``; then the entry that many places from the right,
     the one our outermost proxy wrote. Entries further left are written by the client and
     never trusted. A request that did not pass through all of them (too few entries) or an
-    entry that is not an address falls back to ``REMOTE_ADDR`` (SECURITY.md).
+    entry that is not an address falls back to ``REMOTE_ADDR`` (docs/security.md).
     """
     if request is None:
         return None
@@ -71,7 +71,7 @@ def id_numbers_confirmed(*, user, door: str, member_ids=(), count: int | None = 
     """A door told ``user`` whether full 身份证号 they typed are in the registry: logged as a view.
 
     A search by a full number, a refused duplicate, an import preview or a scan upload each
-    confirm numbers the user may not see in full (SECURITY.md: no full number reaches an
+    confirm numbers the user may not see in full (docs/security.md: no full number reaches an
     officer except through a door that logs it). The record holds member ids, never numbers.
     """
     ids = [pk for pk in member_ids if pk is not None]

@@ -24,8 +24,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 
-PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
-
 
 class BackupError(Exception):
     pass
@@ -34,7 +32,7 @@ class BackupError(Exception):
 def table_counts() -> dict[str, int]:
     """Row counts of every portal table (and users), as the manifest records them."""
     counts = {}
-    models = [m for label in PORTAL_APPS for m in apps.get_app_config(label).get_models()]
+    models = [m for label in settings.PORTAL_APPS for m in apps.get_app_config(label).get_models()]
     models.append(apps.get_model("auth", "User"))
     for model in models:
         counts[model._meta.db_table] = model._base_manager.count()

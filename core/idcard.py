@@ -89,7 +89,7 @@ def validate_id_number(raw: str) -> None:
 
 
 def mask_id_number(value: str) -> str:
-    """Keep the first two and the last character: the birth date must not survive (SECURITY.md)."""
+    """Keep the first two and the last character: the birth date must not survive (docs/security.md)."""
     if not value:
         return ""
     if len(value) < 4:

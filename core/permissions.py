@@ -1,12 +1,11 @@
 """Model permissions of the two staff roles, kept in step with the models after every migrate."""
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
 from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP
-
-PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
 
 
 def officer_actions(model) -> tuple[str, ...]:
@@ -24,7 +23,7 @@ def sync_role_groups() -> None:
     association, _ = Group.objects.get_or_create(name=ASSOCIATION_GROUP)
     officer, _ = Group.objects.get_or_create(name=OFFICER_GROUP)
     association_perms, officer_perms = [], []
-    for app_label in PORTAL_APPS:
+    for app_label in settings.PORTAL_APPS:
         try:
             config = apps.get_app_config(app_label)
         except LookupError:

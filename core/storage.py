@@ -12,6 +12,9 @@ serves only to a user who may see the object holding the file (``visible_to``).
 
 from django.core.files.storage import FileSystemStorage, storages
 
+PRIVATE = "private"
+BRANCH_FILES = "branch_files"
+
 
 class PrivateFileSystemStorage(FileSystemStorage):
     """A file system storage without URLs: ``url()`` refuses, so no template can link a file."""
@@ -22,7 +25,7 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
 def private_storage():
     """The storage for files holding personal data."""
-    return storages["private"]
+    return storages[PRIVATE]
 
 
 class BranchFileSystemStorage(FileSystemStorage):
@@ -36,7 +39,17 @@ class BranchFileSystemStorage(FileSystemStorage):
 
 def branch_file_storage():
     """The storage for branch-owned photos and attachments (see ``core.files``)."""
-    return storages["branch_files"]
+    return storages[BRANCH_FILES]
+
+
+def storage_alias(field) -> str | None:
+    """The ``STORAGES`` alias a file field names (``private`` or ``branch_files``), or None.
+
+    Read from the callable the field was declared with, not from the storage's class: any
+    backend configured under the alias (a bucket, an in-memory storage in tests) counts.
+    """
+    storage = field.deconstruct()[3].get("storage")
+    return {private_storage: PRIVATE, branch_file_storage: BRANCH_FILES}.get(storage)
 
 
 def files_move_to_branch_storage(model, field_name: str) -> int:

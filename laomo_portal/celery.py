@@ -1,4 +1,5 @@
-"""The Celery app; tasks live in each app's tasks.py, the beat schedule in settings.CELERY_BEAT_SCHEDULE."""
+"""The Celery app: tasks live in each app's tasks.py (found by ``autodiscover_tasks``), all of
+them ``core.tasks.PortalTask``; the beat schedule is ``CELERY_BEAT_SCHEDULE`` in settings."""
 
 import os
 
@@ -6,6 +7,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laomo_portal.settings")
 
-app = Celery("laomo_portal")
+app = Celery("laomo_portal", task_cls="core.tasks:PortalTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

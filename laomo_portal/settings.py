@@ -21,6 +21,9 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only-k
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The portal's domain apps: permissions, backups, the role groups and the scoping tests walk these.
+PORTAL_APPS = ["members", "workshops", "volunteering", "wellbeing", "publications"]
+
 INSTALLED_APPS = [
     "laomo_portal.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -40,11 +43,7 @@ INSTALLED_APPS = [
     "laomo_portal",
     "core",
     "axes",
-    "members",
-    "workshops",
-    "volunteering",
-    "wellbeing",
-    "publications",
+    *PORTAL_APPS,
 ]
 
 MIDDLEWARE = [
@@ -105,7 +104,7 @@ if DEBUG and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         raise ImproperlyConfigured("DEBUG=true is refused with a non-local (production) DATABASE_URL")
 
 # Logins: django-axes locks the pair (username, client IP) after repeated failures, so
-# nobody can lock an administrator out from elsewhere (SECURITY.md).
+# nobody can lock an administrator out from elsewhere (docs/security.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -264,7 +263,7 @@ CACHES = {
     )
 }
 
-# History: reverting from history stays off (SECURITY.md).
+# History: reverting from history stays off (docs/security.md).
 SIMPLE_HISTORY_EDIT = False
 
 REST_FRAMEWORK = {
@@ -275,7 +274,7 @@ REST_FRAMEWORK = {
         "core.api.authentication.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON only: no browsable API in production (SECURITY.md).
+    # JSON only: no browsable API in production (docs/security.md).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,

@@ -6,6 +6,7 @@ import re
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
+from core.dates import years_before
 from core.idcard import normalise
 from core.querysets import ScopedQuerySet
 
@@ -79,13 +80,6 @@ AGE_BANDS = [
 
 def birth_range_for_ages(low: int, high: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Birth dates of people aged low..high (inclusive) on ``today``."""
-
-    def years_ago(n):
-        try:
-            return today.replace(year=today.year - n)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - n, day=28)
-
-    oldest = years_ago(high + 1) + datetime.timedelta(days=1)
-    youngest = years_ago(low)
+    oldest = years_before(today, high + 1) + datetime.timedelta(days=1)
+    youngest = years_before(today, low)
     return oldest, youngest

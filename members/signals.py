@@ -4,15 +4,14 @@ A member's category follows its honours through the honour services (``honor_cre
 ``honor_update``, ``honor_delete``) and the importer's bulk refresh, not a signal.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
-
-PORTAL_APPS = {"members", "workshops", "volunteering", "wellbeing", "publications"}
 
 
 @receiver(post_migrate, dispatch_uid="sync_role_groups")
 def sync_groups(sender, **kwargs):
-    if sender.name in PORTAL_APPS:
+    if sender.name in settings.PORTAL_APPS:
         from core.permissions import sync_role_groups  # noqa: PLC0415
 
         sync_role_groups()

@@ -10,7 +10,6 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Sum, Value, When
 from django.utils import timezone
 
@@ -110,9 +109,9 @@ def snapshot_current(today: datetime.date) -> StatisticsSnapshot | None:
 def statistics_snapshot_request() -> None:
     """Ask Celery for a refresh after this transaction commits, at most once in five minutes."""
     if cache.add(REFRESH_REQUESTED_KEY, 1, timeout=300):
-        from .tasks import enqueue, statistics_snapshot_refresh_task
+        from .tasks import statistics_snapshot_refresh_task
 
-        transaction.on_commit(lambda: enqueue(statistics_snapshot_refresh_task))
+        statistics_snapshot_refresh_task.enqueue_after_commit()
 
 
 def freshness(snapshot: StatisticsSnapshot | None, live_reason: str = LIVE_NO_SNAPSHOT) -> dict:

@@ -1,28 +1,9 @@
 """Celery tasks of the members app: thin wrappers over services, taking ids."""
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
-from kombu.exceptions import OperationalError
 
 from . import services
-
-logger = logging.getLogger(__name__)
-
-
-def enqueue(task, *args, **kwargs) -> bool:
-    """Send a task to the broker; False (logged, never raised) when the broker is unreachable.
-
-    Callers leave the object in its waiting state: documents_requeue_stale_task picks it up
-    once the broker is back, so a Redis outage never turns into a 500 for the user.
-    """
-    try:
-        task.apply_async(args=args, kwargs=kwargs)
-    except (OperationalError, ConnectionError) as exc:
-        logger.warning("broker unreachable, %s%r not queued: %s", task.name, args, exc)
-        return False
-    return True
 
 
 @shared_task(

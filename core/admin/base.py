@@ -410,7 +410,7 @@ class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, Porta
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with "… doesn't exist"; we answer 404 instead, the
-        # same for another branch's object and for a missing one (SECURITY.md).
+        # same for another branch's object and for a missing one (docs/security.md).
         raise Http404
 
     def save_related(self, request, form, formsets, change):

@@ -249,10 +249,10 @@ class CertificateAdmin(ScopedModelAdmin):
 
     @admin.action(description="重新生成PDF", permissions=["view"])
     def rerender(self, request, queryset):
-        from members.tasks import certificate_render_task, enqueue
+        from members.tasks import certificate_render_task
 
         ids = list(queryset.values_list("pk", flat=True)[:500])
-        queued = sum(enqueue(certificate_render_task, pk, force=True) for pk in ids)
+        queued = sum(certificate_render_task.enqueue(pk, force=True) for pk in ids)
         if queued < len(ids):
             self.message_user(
                 request, f"生成服务暂时不可用，{len(ids) - queued} 份未能提交，请稍后重试。", messages.WARNING

@@ -149,7 +149,7 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
         if obj is not None and not self.is_association(request):
             # Officers see an existing member's ID number masked and cannot change it.
             # Never beside the full birth date, which would give back most of the number
-            # (SECURITY.md, masking): the age says what an officer needs.
+            # (docs/security.md, masking): the age says what an officer needs.
             shown = {"id_number": "masked_id", "birth_date": "age_display"}
             fieldsets = [
                 (title, {**opts, "fields": [shown.get(f, f) for f in opts["fields"]]})

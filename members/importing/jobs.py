@@ -13,6 +13,7 @@ from core.access import access_object
 from core.errors import ConflictError, DomainError
 from core.models import AccessLog
 from core.scoping import user_scope
+from core.states import can_transition
 
 from ..models import MemberImport
 from .engine import member_import_plan, member_import_write
@@ -77,10 +78,25 @@ def member_import_start(*, upload, actor) -> MemberImport:
     job.file.save("upload", ContentFile(data), save=False)
     job.save()
     if _is_async(job):
-        transaction.on_commit(lambda: member_import_validate_task.delay(job.pk))
+        transaction.on_commit(lambda: _enqueue(job, member_import_validate_task))
     else:
         member_import_validate(job=job, data=data)
     return job
+
+
+BROKER_DOWN = "后台任务服务暂时不可用，未导入任何数据，请稍后重新上传。"
+
+
+def _enqueue(job: MemberImport, task) -> None:
+    """Hand the job to Celery (after commit); when the broker is down, fail it with a message.
+
+    Nothing re-sends an import job later, so a job left 校验中 or 写入中 would wait forever:
+    it ends 失败 instead, its upload discarded, and the user is told to upload again.
+    """
+    if task.enqueue(job.pk):
+        return
+    _set_status(job, MemberImport.Status.FAILED, report={**job.report, "fatal": BROKER_DOWN})
+    _discard_file(job)
 
 
 def _set_status(job: MemberImport, status, **fields) -> None:
@@ -137,13 +153,13 @@ def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
     with transaction.atomic():
         # Only its author confirms an import: anyone else's answers like a missing one.
         job = access_object(MemberImport.objects.filter(created_by_id=actor.pk), actor, job, for_update=True)
-        if not job.can_become(MemberImport.Status.WRITING):
+        if not can_transition(job, MemberImport.Status.WRITING):
             raise ConflictError(
                 f"该导入当前状态为“{job.get_status_display()}”，不能确认。", code="import_state"
             )
         _set_status(job, MemberImport.Status.WRITING)
         if _is_async(job):
-            transaction.on_commit(lambda: member_import_execute_task.delay(job.pk))
+            transaction.on_commit(lambda: _enqueue(job, member_import_execute_task))
             return job
     return member_import_execute(job=job)
 

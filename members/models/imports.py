@@ -54,6 +54,3 @@ class MemberImport(models.Model):
 
     def __str__(self):
         return f"{self.filename}（{self.get_status_display()}）"
-
-    def can_become(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())

@@ -89,7 +89,7 @@ class Member(models.Model):
     mobile = models.CharField("手机号码", max_length=20, blank=True, db_index=True, validators=[validate_mobile])
     # The mobile the member has proved they hold (an SMS code at claim or on /me/). Password
     # reset and login by mobile use only this one: a number staff or officers type into
-    # ``mobile`` does not count for recovery until the member confirms it (SECURITY.md).
+    # ``mobile`` does not count for recovery until the member confirms it (docs/security.md).
     recovery_mobile = models.CharField(
         "本人确认的手机号", max_length=20, blank=True, default="", db_default="", db_index=True, editable=False,
         help_text="会员本人通过短信验证码确认过的手机号，仅用于登录和找回密码。",

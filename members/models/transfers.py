@@ -82,6 +82,3 @@ class Transfer(models.Model):
 
     def __str__(self):
         return f"{self.member.name}：{self.from_branch} → {self.to_branch}"
-
-    def can_become(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())

@@ -1,6 +1,6 @@
 """Member accounts: invitation, claim with an SMS code, password reset by SMS, mobile confirmation.
 
-Only the owner of a login sets its password (SECURITY.md, "Accounts and logins"):
+Only the owner of a login sets its password (docs/security.md, "Accounts and logins"):
 
 * ``member_login_reachable`` is the one rule for every door that sets a password or signs a
   member in without the admin: the login is active and is a member's login only (not staff,

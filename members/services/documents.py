@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import documents
+from core.dates import years_after
 from core.errors import ConflictError, DomainError
+from core.states import can_transition
 
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
 from .registry import require_visible_member
@@ -95,9 +97,9 @@ def certificate_issue(
 
 
 def _enqueue_render(document, task) -> None:
-    from ..tasks import enqueue
-
-    document.queued = enqueue(task, document.pk)
+    # Guarded (core.tasks.PortalTask): when the broker is down the document stays 生成中 and
+    # documents_requeue_stale_task picks it up once the broker is back.
+    document.queued = task.enqueue(document.pk)
 
 
 def documents_requeue_stale(*, minutes: int) -> int:
@@ -107,18 +109,18 @@ def documents_requeue_stale(*, minutes: int) -> int:
     whose first message is merely slow is not rendered twice. Cards carry only an issue
     date, so a pending card is re-sent from the day after its issue.
     """
-    from ..tasks import card_render_task, certificate_render_task, enqueue
+    from ..tasks import card_render_task, certificate_render_task
 
     cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
     sent = 0
     stale_certificates = Certificate.objects.filter(render_state=RenderState.PENDING, issued_at__lt=cutoff)
     for pk in stale_certificates.values_list("pk", flat=True):
-        sent += enqueue(certificate_render_task, pk)
+        sent += certificate_render_task.enqueue(pk)
     stale_cards = CraftsmanCard.objects.filter(
         render_state=RenderState.PENDING, issued_on__lt=timezone.localdate(cutoff)
     )
     for pk in stale_cards.values_list("pk", flat=True):
-        sent += enqueue(card_render_task, pk)
+        sent += card_render_task.enqueue(pk)
     if sent:
         logger.info("re-sent %s stale document renders", sent)
     return sent
@@ -146,7 +148,7 @@ def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
         raise DomainError("请填写撤销原因。", code="reason_required")
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if Certificate.Status.REVOKED not in Certificate.TRANSITIONS[certificate.status]:
+        if not can_transition(certificate, Certificate.Status.REVOKED):
             raise ConflictError("该证明已撤销。", code="already_revoked")
         certificate.status = Certificate.Status.REVOKED
         certificate.revoked_reason = reason[:200]
@@ -259,7 +261,7 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
             holder_name=member.name,
             title=title,
             issued_on=issued_on,
-            expires_on=issued_on.replace(year=issued_on.year + settings.CRAFTSMAN_CARD_VALID_YEARS)
+            expires_on=years_after(issued_on, settings.CRAFTSMAN_CARD_VALID_YEARS)
             - datetime.timedelta(days=1),
             benefits=[b for b in CraftsmanCard.Benefit.values if b in benefits],
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -276,7 +278,7 @@ def card_revoke(*, card, actor, reason: str) -> CraftsmanCard:
         raise DomainError("请填写注销原因。", code="reason_required")
     with transaction.atomic():
         card = CraftsmanCard.objects.select_for_update().get(pk=card.pk)
-        if card.status == CraftsmanCard.Status.REVOKED:
+        if not can_transition(card, CraftsmanCard.Status.REVOKED):
             raise ConflictError("该匠心卡已注销。", code="already_revoked")
         card.status = CraftsmanCard.Status.REVOKED
         card.revoked_reason = reason[:200]

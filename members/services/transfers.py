@@ -4,6 +4,7 @@ from django.db import transaction
 
 from core.access import access_object
 from core.errors import ConflictError, DomainError
+from core.states import check_transition
 
 from ..models import Member
 from .registry import access_member
@@ -68,8 +69,7 @@ def _decide(*, transfer, actor, status, note: str):
     from ..models import Transfer
 
     transfer = access_object(Transfer, actor, transfer, for_update=True)
-    if not transfer.can_become(status):
-        raise ConflictError(f"该申请已{transfer.get_status_display()}，不能再处理。", code="transfer_state")
+    check_transition(transfer, status, code="transfer_state")
     if status != Transfer.Status.CANCELLED and not (
         is_association_staff(actor) or officer_branch_id(actor) == transfer.to_branch_id
     ):

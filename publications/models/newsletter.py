@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date
 from core.uploads import validate_image
 from members.models import Branch, Member
@@ -110,9 +111,6 @@ class NewsletterIssue(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
-    def can_move_to(self, status) -> bool:
-        return status in self.TRANSITIONS.get(self.status, set())
-
     def clean(self):
         super().clean()
         if self.month:
@@ -192,12 +190,16 @@ class Article(models.Model):
         return self.summary or summarise(self.body_text)
 
 
-class ArticlePhoto(models.Model):
-    """A photo printed with an article (and used as its shared-link image)."""
+class ArticlePhoto(BranchPhoto):
+    """A photo printed with an article (and used as its shared-link image).
+
+    The one branch photo that is public by design: a published issue's photos are printed and
+    shared, so the image lives in public media (under a random name, see ``uploads``), not in
+    the branch-files storage.
+    """
 
     article = models.ForeignKey(Article, verbose_name="文章", on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField("照片", upload_to=photo_path, validators=[validate_image])
-    caption = models.CharField("图片说明", max_length=200, blank=True)
     position = models.PositiveSmallIntegerField("顺序", default=0)
 
     history = HistoricalRecords()
@@ -205,7 +207,7 @@ class ArticlePhoto(models.Model):
     branch_path = "article__issue__branch"
     objects = ArticlePhotoQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BranchPhoto.Meta):
         verbose_name = "文章照片"
         verbose_name_plural = "文章照片"
         ordering = ["article", "position", "pk"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.errors import ConflictError, DomainError
 from core.notifications import notify_branch, send_email
 from core.roles import ASSOCIATION_GROUP, is_association_staff
+from core.states import check_transition
 
 from ..models import NewsletterIssue
 
@@ -46,11 +47,7 @@ def _locked(issue: NewsletterIssue, actor) -> NewsletterIssue:
 
 
 def _check_move(issue: NewsletterIssue, to: str) -> None:
-    if not issue.can_move_to(to):
-        raise ConflictError(
-            f"{issue}当前为“{issue.get_status_display()}”，不能改为“{Status(to).label}”。",
-            code="bad_transition",
-        )
+    check_transition(issue, to)
 
 
 def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterIssue:
@@ -61,14 +58,15 @@ def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterI
     if user is not None:
         issue._history_user = user
     issue.save()
-    transaction.on_commit(lambda: _enqueue_notice(issue.pk, to))
+    _enqueue_notice(issue.pk, to)
     return issue
 
 
 def _enqueue_notice(issue_id: int, status: str) -> None:
     from ..tasks import issue_notify_task
 
-    issue_notify_task.delay(issue_id, status)
+    # After commit, and a broker outage only loses the e-mail (logged), never the step itself.
+    issue_notify_task.enqueue_after_commit(issue_id, status)
 
 
 def issue_notify(*, issue_id: int, status: str) -> int:

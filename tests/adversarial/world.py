@@ -14,6 +14,7 @@ import functools
 import hashlib
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -24,7 +25,6 @@ from tests import factories as f
 
 # Distinctive text in every binjiang object: a non-association role must never see it.
 MARKER = "BJQZ7滨江机密"
-PORTAL_APPS = ("members", "workshops", "volunteering", "wellbeing", "publications")
 PASSWORD = "pw-test-12345"  # tests/factories.py
 
 # Models whose rows a read legitimately writes (access records, login attempts) or that are
@@ -41,7 +41,7 @@ NOT_FINGERPRINTED = {
 def portal_models():
     return [
         m
-        for label in PORTAL_APPS
+        for label in settings.PORTAL_APPS
         for m in apps.get_app_config(label).get_models()
         if not m.__name__.startswith("Historical")
     ]
@@ -328,7 +328,7 @@ def fingerprint(world: World, role: str) -> dict[str, str]:
             if is_branch_owned(model):
                 path = model.branch_path
                 queryset = queryset.exclude(**{path if path != "pk" else "pk": world.xihu.pk})
-            elif model._meta.app_label in PORTAL_APPS:
+            elif model._meta.app_label in settings.PORTAL_APPS:
                 continue  # not branch data: association settings, catalogues
         if role == "member":
             # A member's own self-service (certificate requests and their numbering) is theirs.

@@ -101,3 +101,39 @@ def test_files_left_in_public_media_by_older_versions_are_moved(settings, tmp_pa
     assert not default_storage.exists(old_name)
     assert branch_file_storage().open(old_name).read() == f.png_bytes()
     assert files_move_to_branch_storage(CondolenceVisitPhoto, "image") == 0  # already moved
+
+
+def test_files_are_found_by_the_storage_alias_not_the_backend_class(
+    client, settings, monkeypatch, xihu_officer, xihu_member
+):
+    """A bucket (or any other backend) configured as STORAGES["branch_files"] is served too."""
+    from django.core.files.storage import InMemoryStorage, storages
+
+    from core.files import branch_file_fields
+    from core.storage import BranchFileSystemStorage
+    from wellbeing.models import CondolenceVisitPhoto
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "branch_files": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    storage = storages["branch_files"]
+    assert isinstance(storage, InMemoryStorage) and not isinstance(storage, BranchFileSystemStorage)
+    # As in production, where the field's storage is the configured backend from the start.
+    monkeypatch.setattr(CondolenceVisitPhoto._meta.get_field("image"), "storage", storage)
+    branch_file_fields.cache_clear()
+    try:
+        assert ("wellbeing.CondolenceVisitPhoto", "image") in {
+            (m._meta.label, n) for m, n in branch_file_fields()
+        }
+        visit = f.CondolenceVisitFactory(member=xihu_member, occasion="illness")
+        photo = CondolenceVisitPhoto.objects.create(visit=visit, image=f.png_file("bedside.png"))
+        assert storage.exists(photo.image.name)
+        url = reverse("branch_file", args=[photo.image.name])
+        client.force_login(xihu_officer)
+        response = client.get(url)
+        assert response.status_code == 200 and _body(response) == f.png_bytes()
+        client.force_login(f.officer(None, username="officer_nobody"))
+        assert client.get(url).status_code == 404
+    finally:
+        branch_file_fields.cache_clear()

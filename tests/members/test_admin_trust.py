@@ -339,7 +339,7 @@ def test_shortcut_with_malformed_or_unregistered_ids_is_404(client, staff_user, 
 
 
 def test_officer_change_page_shows_age_not_birth_date_beside_the_masked_number(client, xihu_officer, xihu_member):
-    """A masked number beside the full birth date gives most of it back (SECURITY.md)."""
+    """A masked number beside the full birth date gives most of it back (docs/security.md)."""
     client.force_login(xihu_officer)
     page = client.get(reverse("admin:members_member_change", args=[xihu_member.pk])).content.decode()
     birth = xihu_member.birth_date

@@ -228,3 +228,74 @@ def test_worker_killed_mid_write_leaves_one_complete_certificate(
         ["pdftotext", storage.path(name), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert certificate.serial in text and honoured_member.name in text
+
+
+# ---- the broker down where work is handed to Celery after commit (core.tasks.PortalTask) ----
+
+
+@pytest.mark.django_db
+def test_newsletter_step_with_broker_down_is_kept_and_answers(
+    broker_down, xihu, xihu_officer, django_capture_on_commit_callbacks
+):
+    from publications.models import NewsletterIssue
+    from publications.services import issue_submit
+
+    issue = f.NewsletterIssueFactory(branch=xihu)
+    f.ArticleFactory(issue=issue)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        issue_submit(issue=issue, actor=xihu_officer)
+    assert len(callbacks) == 1  # the notice was attempted after commit, and did not raise
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.REVIEW
+
+
+@pytest.mark.django_db(transaction=True)  # the admin's own transaction commits, the notice is tried
+def test_newsletter_submit_in_admin_with_broker_down_is_not_a_500(broker_down, client, xihu, xihu_officer):
+    from publications.models import NewsletterIssue
+
+    issue = f.NewsletterIssueFactory(branch=xihu)
+    f.ArticleFactory(issue=issue)
+    client.force_login(xihu_officer)
+    response = client.post(
+        reverse("admin:publications_newsletterissue_workflow", args=[issue.pk, "submit"]), follow=True
+    )
+    assert response.status_code == 200
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.REVIEW
+
+
+@pytest.mark.django_db
+def test_import_with_broker_down_fails_the_job_with_a_message(
+    broker_down, xihu, staff_user, settings, django_capture_on_commit_callbacks
+):
+    from members.importing.jobs import BROKER_DOWN
+    from members.models import Member, MemberImport
+    from tests.members.io_helpers import new_id, row, xlsx_file
+
+    settings.MEMBER_IMPORT_ASYNC_ROWS = 1
+    rows = [row(name=f"人{i}", id_number=new_id(40 + i), branch="西湖区") for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.member_import_start(upload=xlsx_file(rows), actor=staff_user)
+    job.refresh_from_db()
+    assert job.status == MemberImport.Status.FAILED and job.report["fatal"] == BROKER_DOWN
+    assert not job.file  # the upload (ID numbers in clear) is not kept for a job that will not run
+    assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_confirm_with_broker_down_fails_the_job_with_a_message(
+    broker_down, xihu, staff_user, settings, django_capture_on_commit_callbacks
+):
+    from members.importing.jobs import BROKER_DOWN
+    from members.models import Member, MemberImport
+    from tests.members.io_helpers import new_id, row, xlsx_file
+
+    rows = [row(name=f"人{i}", id_number=new_id(50 + i), branch="西湖区") for i in range(3)]
+    job = services.member_import_start(upload=xlsx_file(rows), actor=staff_user)  # validated here
+    assert job.status == MemberImport.Status.READY
+    settings.MEMBER_IMPORT_ASYNC_ROWS = 1  # the write goes to Celery, which is unreachable
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_import_confirm(job=job, actor=staff_user)
+    job.refresh_from_db()
+    assert job.status == MemberImport.Status.FAILED and job.report["fatal"] == BROKER_DOWN
+    assert not job.file and not Member.objects.exists()

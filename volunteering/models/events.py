@@ -7,9 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date
-from core.storage import branch_file_storage
-from core.uploads import validate_image
 from members.models import Member
 
 from ..querysets import (
@@ -141,37 +140,22 @@ class EventBeneficiary(models.Model):
         return str(self.beneficiary)
 
 
-def event_photo_path(instance, filename):
-    return f"volunteering/photos/{instance.event_id or 'new'}/{filename}"
-
-
-class EventPhoto(models.Model):
+class EventPhoto(BranchPhoto):
     """A photo of an event (checked by content: JPEG or PNG up to 10 MB)."""
 
     event = models.ForeignKey(
         ServiceEvent, verbose_name="服务活动", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "照片",
-        upload_to=event_photo_path,
-        validators=[validate_image],
-        storage=branch_file_storage,
-    )
-    caption = models.CharField("说明", max_length=200, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
     branch_path = "event__team__branch"
+    upload_folder = "volunteering/photos"
     objects = EventPhotoQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BranchPhoto.Meta):
         verbose_name = "活动照片"
         verbose_name_plural = "活动照片"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.caption or f"照片 {self.pk}"
 
 
 class Participation(models.Model):

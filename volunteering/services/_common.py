@@ -4,7 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from core.errors import ConflictError, DomainError
+from core.errors import DomainError
+from core.states import check_transition
 
 from ..models import ServiceEvent, ServiceRequest
 
@@ -13,12 +14,7 @@ ES = ServiceEvent.Status
 
 
 def _move(obj, to: str, transitions, *, actor):
-    current = obj.status
-    if to not in transitions[current]:
-        labels = dict(type(obj).Status.choices)
-        raise ConflictError(
-            f"当前状态为“{labels[current]}”，不能变更为“{labels[to]}”。", code="invalid_transition"
-        )
+    check_transition(obj, to, transitions=transitions, code="invalid_transition")
     obj.status = to
     if actor is not None:
         obj._history_user = actor

@@ -166,7 +166,8 @@ class ConvalescenceTripAdmin(AssociationOnlyAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["transitions"] = [(s, TRANSITION_LABELS[s]) for s in TRIP_TRANSITIONS.get(obj.status, ())]
+            allowed = TRIP_TRANSITIONS.get(obj.status, set())
+            context["transitions"] = [(s, TRANSITION_LABELS[s]) for s in TripStatus.values if s in allowed]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def transition_view(self, request, pk, status):

@@ -6,10 +6,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date, validate_reasonable_year
 from core.querysets import ScopedQuerySet
-from core.storage import branch_file_storage
-from core.uploads import validate_image
 from members.models import Branch, Member
 
 from ..querysets import (
@@ -212,31 +211,22 @@ class CondolenceVisit(models.Model):
             raise ValidationError({"goods": "填写了慰问品价值，请同时填写慰问品。"})
 
 
-class CondolenceVisitPhoto(models.Model):
+class CondolenceVisitPhoto(BranchPhoto):
     """A photo taken on a visit (checked by content)."""
 
     visit = models.ForeignKey(
         CondolenceVisit, verbose_name="走访慰问", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "照片",
-        upload_to="wellbeing/visits/%Y/%m/",
-        validators=[validate_image],
-        storage=branch_file_storage,
-    )
-    caption = models.CharField("说明", max_length=100, blank=True)
 
     history = HistoricalRecords()
 
     branch_path = "visit__member__branch"
+    upload_folder = "wellbeing/visits"
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BranchPhoto.Meta):
         verbose_name = "走访照片"
         verbose_name_plural = "走访照片"
-
-    def __str__(self):
-        return self.caption or f"照片{self.pk}"
 
 
 class HardshipCase(models.Model):

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from simple_history.utils import bulk_create_with_history
 
+from core.dates import years_before
 from core.errors import DomainError
+from core.states import check_transition
 from members.models import Branch, Member
 
 from ..models.care import (
@@ -143,7 +145,7 @@ def campaign_candidates(campaign: VisitCampaign, *, branch_id=None):
     members = members.annotate(is_hardship=Exists(hardship), is_ill=Exists(ill_visit) | Exists(ill_case))
     rule = Q(pk__in=[])
     if campaign.min_age:
-        born_by = _years_before(reference, campaign.min_age)
+        born_by = years_before(reference, campaign.min_age)
         members = members.annotate(is_elderly=Q(birth_date__lte=born_by))
         rule |= Q(birth_date__lte=born_by)
     if campaign.include_hardship:
@@ -151,13 +153,6 @@ def campaign_candidates(campaign: VisitCampaign, *, branch_id=None):
     if campaign.include_ill_this_year:
         rule |= Q(is_ill=True)
     return members.filter(rule)
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def campaign_generate(*, campaign: VisitCampaign, actor=None, branch_id=None) -> int:
@@ -206,11 +201,7 @@ def hardship_case_transition(
     *, case: HardshipCase, to_status: str, actor=None, on: datetime.date | None = None
 ):
     """Move a hardship case along its transition map."""
-    if to_status not in HardshipCase.TRANSITIONS[HardshipCase.Status(case.status)]:
-        raise DomainError(
-            f"帮扶对象不能从“{case.get_status_display()}”变为“{HardshipCase.Status(to_status).label}”。",
-            code="bad_transition",
-        )
+    check_transition(case, to_status)
     case.status = to_status
     case.closed_on = (on or datetime.date.today()) if to_status == HardshipCase.Status.CLOSED else None
     case._history_user = actor

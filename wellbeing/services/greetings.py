@@ -4,8 +4,12 @@ Exactly once is a database decision: the row unique per (member, year, channel) 
 inserted and committed *before* the provider is called. Whoever inserts it sends; a
 second run, a second worker or a redelivered task finds the row and sends nothing. A
 failed send is retried later by a conditional UPDATE (failed → sending) that only one
-process can win. A worker killed between the claim and the provider's answer leaves the
-row in 发送中: it is never re-sent automatically (the gateway may already have sent it).
+process can win. A worker killed after the claim leaves the row in 发送中; once it is older
+than ``GREETING_STALE_AFTER_SECONDS``, ``greetings_recover_interrupted`` decides by
+``dispatched_at`` (committed just before an external gateway is called): a greeting that
+never reached the gateway is re-sent, once, by whichever process wins the conditional
+update; one that may have reached it is never re-sent (that could greet twice) but marked
+结果未知 for a person to check, and the branch's officers are told.
 """
 
 import datetime

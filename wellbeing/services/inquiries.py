@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.notifications import notify_branch, send_email
+from core.states import check_transition
 
 from ..models.inquiries import CalendarDay, Inquiry, InquiryLog
 
@@ -126,8 +127,7 @@ def inquiry_transition(*, inquiry: Inquiry, to_status: str, actor=None, note: st
     """
     current = Inquiry.Status(inquiry.status)
     target = Inquiry.Status(to_status)
-    if target not in Inquiry.TRANSITIONS[current]:
-        raise DomainError(f"不能从“{current.label}”变为“{target.label}”。", code="bad_transition")
+    check_transition(inquiry, target)
     if target in (Inquiry.Status.REPLIED, Inquiry.Status.FOLLOWED_UP) and not note.strip():
         what = "答复内容" if target == Inquiry.Status.REPLIED else "回访情况"
         raise DomainError(f"请填写{what}。", code="note_required")

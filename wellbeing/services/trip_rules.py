@@ -10,16 +10,10 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 
+from core.dates import years_before
 from members.models import Member
 
 from ..models import ACTIVE_NOMINATION, HealthStatus, Nomination, PriorityGroup, TripRules, TripStatus
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _profile(member):

@@ -13,10 +13,12 @@ from django.utils import timezone
 from core.errors import ConflictError, DomainError
 from core.notifications import notify_branch
 from core.roles import is_association_staff
+from core.states import check_transition
 from members.models import Member
 
 from ..models import (
     HOLDING,
+    TRIP_TRANSITIONS,
     ConvalescenceTrip,
     Nomination,
     SafetyCheck,
@@ -228,11 +230,7 @@ def trip_transition(*, trip, to_status, actor, note: str = "") -> ConvalescenceT
         raise DomainError(f"状态说明最多{limit}个字，请精简后再提交。", code="note_too_long")
     with transaction.atomic():
         trip = _lock_trip(trip)
-        if not trip.can_transition_to(to_status):
-            raise DomainError(
-                f"不能从“{trip.get_status_display()}”变为“{TripStatus(to_status).label}”。",
-                code="invalid_transition",
-            )
+        check_transition(trip, to_status, transitions=TRIP_TRANSITIONS, code="invalid_transition")
         nominations = Nomination.objects.filter(trip=trip)
         if to_status == TripStatus.OPEN:
             if not TripQuota.objects.filter(trip=trip, places__gt=0).exists():

@@ -169,7 +169,7 @@ class WorkshopAdmin(ScopedModelAdmin):
         if obj is None or not self.has_change_permission(request, obj):
             raise Http404
         change_url = reverse("admin:workshops_workshop_change", args=[obj.pk])
-        rule = TRANSITIONS.get((obj.status, to_status))
+        rule = TRANSITIONS.get(obj.status, {}).get(to_status)
         if rule is None:
             try:
                 workshop_transition(workshop=obj, to_status=to_status, actor=request.user)

@@ -8,12 +8,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date, validate_reasonable_year
-from core.storage import branch_file_storage
-from core.uploads import validate_image
 
 from ..querysets import ActivityQuerySet, SubsidyQuerySet, WorkshopScopedQuerySet
-from .workshop import Workshop, activity_photo_upload_to
+from .workshop import Workshop
 
 YEAR_RANGE = Q(year__gte=2000) & Q(year__lte=2100)
 
@@ -119,29 +118,22 @@ class WorkshopActivity(models.Model):
             raise ValidationError({"workshop": "该劳模工匠之家申报未通过，不能登记活动。"})
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(BranchPhoto):
     """A photo of an activity."""
 
     activity = models.ForeignKey(
         WorkshopActivity, verbose_name="活动", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "照片",
-        upload_to=activity_photo_upload_to,
-        validators=[validate_image],
-        storage=branch_file_storage,
-    )
-    caption = models.CharField("说明", max_length=100, blank=True)
 
     history = HistoricalRecords()
 
     branch_path = "activity__workshop__branch"
+    upload_folder = "workshops/activities"
     objects = WorkshopScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BranchPhoto.Meta):
         verbose_name = "活动照片"
         verbose_name_plural = "活动照片"
-        ordering = ["pk"]
 
     def __str__(self):
         return self.caption or f"活动照片{self.pk}"

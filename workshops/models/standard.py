@@ -9,12 +9,11 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.models import BranchAttachment
 from core.parsing import validate_reasonable_date
-from core.storage import branch_file_storage
-from core.uploads import validate_upload
 
 from ..querysets import AssessmentQuerySet, WorkshopScopedQuerySet
-from .workshop import Workshop, attachment_upload_to
+from .workshop import Workshop
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -209,31 +208,20 @@ class AssessmentScore(models.Model):
         return f"{self.criterion}：{self.score}"
 
 
-class AssessmentAttachment(models.Model):
+class AssessmentAttachment(BranchAttachment):
     """A file attached to an assessment: scoring sheets, minutes, photos of the site visit."""
 
     assessment = models.ForeignKey(
         Assessment, verbose_name="评估", on_delete=models.CASCADE, related_name="attachments"
     )
-    title = models.CharField("名称", max_length=100)
-    file = models.FileField(
-        "文件",
-        upload_to=attachment_upload_to,
-        validators=[validate_upload],
-        storage=branch_file_storage,
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
     branch_path = "assessment__workshop__branch"
     officer_actions = ("view",)
+    upload_folder = "workshops/assessments"
     objects = WorkshopScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BranchAttachment.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.title

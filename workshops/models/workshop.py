@@ -1,6 +1,5 @@
 """A 劳模工匠之家 (house), its photos, and the record of every life-cycle transition."""
 
-import uuid
 from dataclasses import dataclass
 from enum import Enum
 
@@ -10,29 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date
-from core.storage import branch_file_storage
-from core.uploads import validate_image
 
 from ..querysets import WorkshopQuerySet, WorkshopScopedQuerySet
-
-
-def _unguessable(prefix: str, filename: str) -> str:
-    """Unguessable file names under one folder per kind of file."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"workshops/{prefix}/{uuid.uuid4().hex}.{ext[:5]}"
-
-
-def photo_upload_to(instance, filename):
-    return _unguessable("photos", filename)
-
-
-def attachment_upload_to(instance, filename):
-    return _unguessable("assessments", filename)
-
-
-def activity_photo_upload_to(instance, filename):
-    return _unguessable("activities", filename)
 
 
 class Workshop(models.Model):
@@ -155,25 +135,34 @@ class TransitionRule:
 
 S = Workshop.Status
 R = Requirement
-# The explicit transition map: (from, to) -> rule. Anything not listed is refused.
-# "" is the state before the application exists.
-TRANSITIONS: dict[tuple[str, str], TransitionRule] = {
-    ("", S.APPLIED): TransitionRule("申报", Actor.BRANCH_OR_ASSOCIATION),
-    (S.REJECTED, S.APPLIED): TransitionRule("重新申报", Actor.BRANCH_OR_ASSOCIATION),
-    (S.APPLIED, S.REVIEWED): TransitionRule("初审通过", Actor.ASSOCIATION, (R.NOT_SUBMITTER,)),
-    (S.APPLIED, S.REJECTED): TransitionRule("初审不通过", Actor.ASSOCIATION, (R.COMMENT,)),
-    (S.REVIEWED, S.ACCEPTED): TransitionRule("验收通过", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE,)),
-    (S.REVIEWED, S.REJECTED): TransitionRule("验收不通过", Actor.ASSOCIATION, (R.COMMENT,)),
-    (S.ACCEPTED, S.NAMED): TransitionRule(
-        "命名", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE, R.NAMING_DOCUMENT)
-    ),
-    (S.NAMED, S.NAMED): TransitionRule("年度复核通过", Actor.ASSOCIATION, (R.PASSED_ANNUAL_REVIEW,)),
-    (S.NAMED, S.RECTIFYING): TransitionRule(
-        "年度复核限期整改", Actor.ASSOCIATION, (R.FAILED_ANNUAL_REVIEW, R.COMMENT)
-    ),
-    (S.RECTIFYING, S.NAMED): TransitionRule("整改复核通过", Actor.ASSOCIATION, (R.PASSED_RE_REVIEW,)),
-    (S.NAMED, S.REVOKED): TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
-    (S.RECTIFYING, S.REVOKED): TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
+# The explicit transition map in the one shape of core.states, {from: {to: rule}}: anything not
+# listed is refused. "" is the state before the application exists.
+TRANSITIONS: dict[str, dict[str, TransitionRule]] = {
+    "": {S.APPLIED: TransitionRule("申报", Actor.BRANCH_OR_ASSOCIATION)},
+    S.REJECTED: {S.APPLIED: TransitionRule("重新申报", Actor.BRANCH_OR_ASSOCIATION)},
+    S.APPLIED: {
+        S.REVIEWED: TransitionRule("初审通过", Actor.ASSOCIATION, (R.NOT_SUBMITTER,)),
+        S.REJECTED: TransitionRule("初审不通过", Actor.ASSOCIATION, (R.COMMENT,)),
+    },
+    S.REVIEWED: {
+        S.ACCEPTED: TransitionRule("验收通过", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE,)),
+        S.REJECTED: TransitionRule("验收不通过", Actor.ASSOCIATION, (R.COMMENT,)),
+    },
+    S.ACCEPTED: {
+        S.NAMED: TransitionRule("命名", Actor.ASSOCIATION, (R.PASSED_ACCEPTANCE, R.NAMING_DOCUMENT))
+    },
+    S.NAMED: {
+        S.NAMED: TransitionRule("年度复核通过", Actor.ASSOCIATION, (R.PASSED_ANNUAL_REVIEW,)),
+        S.RECTIFYING: TransitionRule(
+            "年度复核限期整改", Actor.ASSOCIATION, (R.FAILED_ANNUAL_REVIEW, R.COMMENT)
+        ),
+        S.REVOKED: TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
+    },
+    S.RECTIFYING: {
+        S.NAMED: TransitionRule("整改复核通过", Actor.ASSOCIATION, (R.PASSED_RE_REVIEW,)),
+        S.REVOKED: TransitionRule("撤销命名", Actor.ASSOCIATION, (R.REASON,)),
+    },
+    S.REVOKED: {},
 }
 del S, R
 
@@ -231,30 +220,19 @@ class WorkshopTransition(models.Model):
         return f"{self.workshop} {self.action}"
 
 
-class WorkshopPhoto(models.Model):
+class WorkshopPhoto(BranchPhoto):
     """A photo of a house's premises (阵地) or plaque."""
 
     workshop = models.ForeignKey(
         Workshop, verbose_name="劳模工匠之家", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(
-        "照片",
-        upload_to=photo_upload_to,
-        validators=[validate_image],
-        storage=branch_file_storage,
-    )
-    caption = models.CharField("说明", max_length=100, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
     branch_path = "workshop__branch"
+    upload_folder = "workshops/photos"
     objects = WorkshopScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BranchPhoto.Meta):
         verbose_name = "照片"
         verbose_name_plural = "照片"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.caption or f"照片{self.pk}"

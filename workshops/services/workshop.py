@@ -160,8 +160,8 @@ def workshop_allowed_transitions(*, workshop, actor) -> list[tuple[str, Transiti
     association = is_association_staff(actor)
     return [
         (to_status, rule)
-        for (from_status, to_status), rule in TRANSITIONS.items()
-        if from_status == workshop.status and (association or rule.actor is Actor.BRANCH_OR_ASSOCIATION)
+        for to_status, rule in TRANSITIONS.get(workshop.status, {}).items()
+        if association or rule.actor is Actor.BRANCH_OR_ASSOCIATION
     ]
 
 
@@ -169,7 +169,7 @@ def workshop_apply(*, workshop: Workshop, actor, comment: str = "") -> Workshop:
     """Save a new house as an application (申报) and record the first transition."""
     if workshop.pk is not None:
         raise DomainError("该劳模工匠之家已申报。", code="already_applied")
-    rule = TRANSITIONS[("", Status.APPLIED)]
+    rule = TRANSITIONS[""][Status.APPLIED]
     _check_actor(rule, workshop, actor)
     with transaction.atomic():
         workshop.status = Status.APPLIED
@@ -222,7 +222,7 @@ def workshop_transition(
         except Workshop.DoesNotExist:
             raise DomainError("未找到该劳模工匠之家。", code="not_found") from None
         from_status = locked.status
-        rule = TRANSITIONS.get((from_status, to_status))
+        rule = TRANSITIONS.get(from_status, {}).get(to_status)
         if rule is None:
             if not Workshop.objects.visible_to(actor).filter(pk=locked.pk).exists():
                 raise DomainError("未找到该劳模工匠之家。", code="not_found")
