@@ -73,10 +73,12 @@ def gate(data: bytes) -> None:
     """The checks the portal makes before any parser sees the file, as a library would need them:
     archive caps, the first worksheet located inside xl/, and each XML part the library will
     parse read once (size-capped) and checked for UTF-8 and no DTD."""
+    from core.zipsafety import zip_check
     from members.importing import readers
 
     archive = readers.open_zip(data, what="Excel文件")
-    readers.check_zip_safety(archive, what="Excel文件")
+    zip_check(archive, what="Excel文件", max_entries=readers.MAX_ARCHIVE_MEMBERS,
+              max_total=readers.MAX_UNCOMPRESSED_BYTES, error=readers.ImportFileError)
     sheet = readers._first_sheet_path(archive)
     for name in ("xl/sharedStrings.xml", "xl/styles.xml", sheet):
         if name in archive.namelist():

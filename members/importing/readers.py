@@ -29,10 +29,10 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from core.errors import DomainError
+from core.zipsafety import zip_check, zip_read
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
 MAX_ARCHIVE_MEMBERS = 1_000
 MAX_CENTRAL_DIRECTORY_BYTES = 1024 * 1024  # about 100 bytes an entry in real workbooks
 ZIP_END_RECORDS_BYTES = 2 * (22 + 65_535) + 56 + 20  # end record with the longest comment, twice; Zip64's
@@ -99,36 +99,10 @@ def open_zip(data: bytes, *, what: str) -> zipfile.ZipFile:
     return archive
 
 
-def check_zip_safety(archive: zipfile.ZipFile, *, what: str) -> None:
-    """Refuse zip bombs and odd archives before inflating anything."""
-    infos = archive.infolist()
-    if len(infos) > MAX_ARCHIVE_MEMBERS:
-        raise ImportFileError(f"{what}包含的文件过多（{len(infos)}个），已拒绝。", code="zip_members")
-    # Part names are case-insensitive, and which of two copies a program reads differs:
-    # what Excel shows must be what is imported.
-    if len({info.filename.lower() for info in infos}) != len(infos):
-        raise ImportFileError(f"{what}中有重名的部件，已拒绝。", code="zip_names")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > 1024 * 1024 and info.file_size > info.compress_size * MAX_COMPRESSION_RATIO:
-            raise ImportFileError(f"{what}压缩比异常（疑似压缩炸弹），已拒绝。", code="zip_bomb")
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError(f"{what}解压后过大，已拒绝。", code="zip_bomb")
-
-
 def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    # Read at most limit+1 bytes: a header that lies about the size cannot inflate more.
-    try:
-        with archive.open(name) as handle:
-            data = handle.read(limit + 1)
-    except ZIP_ERRORS:
-        raise ImportFileError(
-            "Excel文件已损坏（压缩数据校验失败或已加密），无法读取。", code="xlsx_broken"
-        ) from None
-    if len(data) > limit:
-        raise ImportFileError("Excel文件解压后过大（疑似压缩炸弹），已拒绝。", code="zip_bomb")
-    return data
+    return zip_read(
+        archive, name, limit=limit, what="Excel文件", error=ImportFileError, broken_code="xlsx_broken"
+    )
 
 
 def _parse(data: bytes, events=("end",)):
@@ -387,7 +361,9 @@ def _has_markup_declarations(data: bytes) -> bool:
 def iter_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
     """Rows of the first worksheet as (row number, values); numbers stay numbers."""
     archive = open_zip(data, what="Excel文件")
-    check_zip_safety(archive, what="Excel文件")
+    zip_check(
+        archive, what="Excel文件", max_entries=MAX_ARCHIVE_MEMBERS, max_total=MAX_UNCOMPRESSED_BYTES, error=ImportFileError
+    )
     sheet = _first_sheet_path(archive)
     shared = _shared_strings(archive)
     sheet_xml = _check_xml(_read_member(archive, sheet, MAX_UNCOMPRESSED_BYTES))

@@ -133,10 +133,15 @@ def test_external_sheet_target_is_refused():
 
 
 def test_sheet_target_climbing_out_of_the_package_is_refused():
+    data = workbook({"xl/_rels/workbook.xml.rels": _rels("../../../etc/passwd")})
+    assert refusal(data).code == "xlsx_broken"
+
+
+def test_an_entry_climbing_out_of_the_package_is_refused_by_the_one_zip_gate():
     data = workbook(
         {"xl/_rels/workbook.xml.rels": _rels("../../../etc/passwd")}, extra=[("../etc/passwd", ROW1)]
     )
-    assert refusal(data).code == "xlsx_broken"
+    assert refusal(data).code == "zip_path"
 
 
 # ---- DTDs and encodings -------------------------------------------------------------------
