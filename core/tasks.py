@@ -15,7 +15,7 @@ the message left (it returns False when the broker is unreachable). Plain ``dela
 import functools
 import logging
 
-from celery import Task
+from celery import Task, current_app
 from django.db import transaction
 from kombu.exceptions import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -42,3 +42,16 @@ class PortalTask(Task):
     def enqueue_after_commit(self, *args, **kwargs) -> None:
         """Send once the current transaction commits (now when there is none), never raising."""
         transaction.on_commit(functools.partial(self.enqueue, *args, **kwargs))
+
+
+def portal_task(name: str) -> PortalTask:
+    """The task registered as ``name`` (``"<app>.tasks.<function>"``), to enqueue from a service.
+
+    A tasks module calls its app's services, so services that imported their tasks would make
+    an import cycle: services start tasks by name instead, the way Celery's ``send_task`` does,
+    but through the registered task so that eager mode and the guards above still apply. A
+    process that has not yet run Celery's autodiscovery (the web process) runs it here, once.
+    """
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Sum, Value, When
 from django.utils import timezone
 
+from core.tasks import portal_task
 from members.querysets import AGE_BANDS, birth_range_for_ages
 
 from .models import Branch, Honor, Member, StatisticsSnapshot
@@ -109,9 +110,7 @@ def snapshot_current(today: datetime.date) -> StatisticsSnapshot | None:
 def statistics_snapshot_request() -> None:
     """Ask Celery for a refresh after this transaction commits, at most once in five minutes."""
     if cache.add(REFRESH_REQUESTED_KEY, 1, timeout=300):
-        from .tasks import statistics_snapshot_refresh_task
-
-        statistics_snapshot_refresh_task.enqueue_after_commit()
+        portal_task("members.tasks.statistics_snapshot_refresh_task").enqueue_after_commit()
 
 
 def freshness(snapshot: StatisticsSnapshot | None, live_reason: str = LIVE_NO_SNAPSHOT) -> dict:

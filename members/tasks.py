@@ -4,6 +4,8 @@ from celery import shared_task
 from django.conf import settings
 
 from . import services
+from .importing.jobs import member_import_execute, member_import_validate
+from .models import MemberImport
 
 
 @shared_task(
@@ -32,9 +34,6 @@ def card_render_task(card_id: int, force: bool = False) -> bool:
 
 @shared_task(acks_late=True)
 def member_import_validate_task(job_id: int) -> None:
-    from .importing.jobs import member_import_validate
-    from .models import MemberImport
-
     job = MemberImport.objects.filter(pk=job_id, status=MemberImport.Status.VALIDATING).first()
     if job is not None:
         member_import_validate(job=job)
@@ -42,9 +41,6 @@ def member_import_validate_task(job_id: int) -> None:
 
 @shared_task(acks_late=True)
 def member_import_execute_task(job_id: int) -> None:
-    from .importing.jobs import member_import_execute
-    from .models import MemberImport
-
     # Only a job still marked WRITING runs: a redelivered task after success does nothing.
     job = MemberImport.objects.filter(pk=job_id, status=MemberImport.Status.WRITING).first()
     if job is not None:

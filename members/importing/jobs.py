@@ -14,6 +14,7 @@ from core.errors import ConflictError, DomainError
 from core.models import AccessLog
 from core.scoping import user_scope
 from core.states import can_transition
+from core.tasks import portal_task
 
 from ..models import MemberImport
 from .engine import member_import_plan, member_import_write
@@ -63,8 +64,6 @@ def _is_async(job: MemberImport) -> bool:
 
 def member_import_start(*, upload, actor) -> MemberImport:
     """Store an uploaded file and validate it (in Celery above the threshold); nothing is imported yet."""
-    from ..tasks import member_import_validate_task
-
     scope = user_scope(actor)
     if scope.is_empty:
         raise DomainError("您没有可导入的分会。", code="no_scope")
@@ -78,7 +77,7 @@ def member_import_start(*, upload, actor) -> MemberImport:
     job.file.save("upload", ContentFile(data), save=False)
     job.save()
     if _is_async(job):
-        transaction.on_commit(lambda: _enqueue(job, member_import_validate_task))
+        transaction.on_commit(lambda: _enqueue(job, portal_task("members.tasks.member_import_validate_task")))
     else:
         member_import_validate(job=job, data=data)
     return job
@@ -148,8 +147,6 @@ def member_import_validate(*, job: MemberImport, data: bytes | None = None) -> M
 
 def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
     """The user confirms a clean preview: write it (in Celery above the threshold)."""
-    from ..tasks import member_import_execute_task
-
     with transaction.atomic():
         # Only its author confirms an import: anyone else's answers like a missing one.
         job = access_object(MemberImport.objects.filter(created_by_id=actor.pk), actor, job, for_update=True)
@@ -159,7 +156,7 @@ def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
             )
         _set_status(job, MemberImport.Status.WRITING)
         if _is_async(job):
-            transaction.on_commit(lambda: _enqueue(job, member_import_execute_task))
+            transaction.on_commit(lambda: _enqueue(job, portal_task("members.tasks.member_import_execute_task")))
             return job
     return member_import_execute(job=job)
 

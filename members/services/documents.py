@@ -12,10 +12,13 @@ from core import documents
 from core.dates import years_after
 from core.errors import ConflictError, DomainError
 from core.states import can_transition
+from core.tasks import portal_task
 
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
 from .registry import require_visible_member
 
+CERTIFICATE_RENDER = "members.tasks.certificate_render_task"
+CARD_RENDER = "members.tasks.card_render_task"
 logger = logging.getLogger(__name__)
 
 
@@ -40,8 +43,6 @@ def certificate_issue(
     Staff and officers issue for members they can see; a member (channel SELF) only for
     themself. The PDF is rendered in Celery after commit.
     """
-    from ..tasks import certificate_render_task
-
     purpose = (purpose or "").strip()
     if not purpose:
         raise DomainError("请填写证明用途。", code="purpose_required")
@@ -92,7 +93,7 @@ def certificate_issue(
         )
         certificate.honors.set(chosen)
         certificate.queued = None  # set by the enqueue after commit: False when the broker is down
-        transaction.on_commit(lambda: _enqueue_render(certificate, certificate_render_task))
+        transaction.on_commit(lambda: _enqueue_render(certificate, portal_task(CERTIFICATE_RENDER)))
     return certificate
 
 
@@ -109,18 +110,16 @@ def documents_requeue_stale(*, minutes: int) -> int:
     whose first message is merely slow is not rendered twice. Cards carry only an issue
     date, so a pending card is re-sent from the day after its issue.
     """
-    from ..tasks import card_render_task, certificate_render_task
-
     cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
     sent = 0
     stale_certificates = Certificate.objects.filter(render_state=RenderState.PENDING, issued_at__lt=cutoff)
     for pk in stale_certificates.values_list("pk", flat=True):
-        sent += certificate_render_task.enqueue(pk)
+        sent += portal_task(CERTIFICATE_RENDER).enqueue(pk)
     stale_cards = CraftsmanCard.objects.filter(
         render_state=RenderState.PENDING, issued_on__lt=timezone.localdate(cutoff)
     )
     for pk in stale_cards.values_list("pk", flat=True):
-        sent += card_render_task.enqueue(pk)
+        sent += portal_task(CARD_RENDER).enqueue(pk)
     if sent:
         logger.info("re-sent %s stale document renders", sent)
     return sent
@@ -235,8 +234,6 @@ def craftsman_title(member) -> str | None:
 
 def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None = None) -> CraftsmanCard:
     """Issue a 匠心卡 to a member holding a craftsman title (one active card per member)."""
-    from ..tasks import card_render_task
-
     require_visible_member(member=member, actor=actor)
     title = craftsman_title(member)
     if title is None:
@@ -267,7 +264,7 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         card.queued = None
-        transaction.on_commit(lambda: _enqueue_render(card, card_render_task))
+        transaction.on_commit(lambda: _enqueue_render(card, portal_task(CARD_RENDER)))
     return card
 
 

@@ -12,6 +12,7 @@ from core.errors import ConflictError, DomainError
 from core.notifications import notify_branch, send_email
 from core.roles import ASSOCIATION_GROUP, is_association_staff
 from core.states import check_transition
+from core.tasks import portal_task
 
 from ..models import NewsletterIssue
 
@@ -63,10 +64,8 @@ def _move(issue: NewsletterIssue, *, to: str, actor, reason: str) -> NewsletterI
 
 
 def _enqueue_notice(issue_id: int, status: str) -> None:
-    from ..tasks import issue_notify_task
-
     # After commit, and a broker outage only loses the e-mail (logged), never the step itself.
-    issue_notify_task.enqueue_after_commit(issue_id, status)
+    portal_task("publications.tasks.issue_notify_task").enqueue_after_commit(issue_id, status)
 
 
 def issue_notify(*, issue_id: int, status: str) -> int:

@@ -78,3 +78,20 @@ def test_broker_down_is_logged_not_raised(broker_down, caplog, django_capture_on
         True,
         True,
     ]
+
+
+def test_services_find_their_tasks_by_name():
+    """Services enqueue by name (no services → tasks import); the name is the registered task."""
+    from celery.exceptions import NotRegistered
+
+    from core.tasks import portal_task
+    from members import tasks as member_tasks
+    from publications import tasks as publication_tasks
+
+    found = portal_task("members.tasks.certificate_render_task")
+    assert found is member_tasks.certificate_render_task._get_current_object()
+    assert isinstance(found, PortalTask)
+    found = portal_task("publications.tasks.issue_notify_task")
+    assert found is publication_tasks.issue_notify_task._get_current_object()
+    with pytest.raises(NotRegistered):
+        portal_task("members.tasks.no_such_task")
