@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
@@ -96,8 +97,6 @@ def send_email(*, to: list[str], subject: str, body: str) -> int:
 
 def notify_branch(*, branch_id: int, subject: str, body: str) -> int:
     """Tell a branch's officers something (e-mail to every active officer with an address)."""
-    from django.contrib.auth import get_user_model
-
     emails = list(
         get_user_model()
         .objects.filter(officer_profile__branch_id=branch_id, is_active=True)

@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -60,8 +61,6 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
     """An HTTP download with a UTF-8 file name."""
-    from urllib.parse import quote
-
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"

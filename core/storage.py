@@ -10,7 +10,8 @@ also outside MEDIA_ROOT, with URLs under ``/files/`` that ``core.files.branch_fi
 serves only to a user who may see the object holding the file (``visible_to``).
 """
 
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.urls import reverse
 
 PRIVATE = "private"
 BRANCH_FILES = "branch_files"
@@ -32,8 +33,6 @@ class BranchFileSystemStorage(FileSystemStorage):
     """Branch-owned files: their URL is the scoped ``/files/<name>`` view, never a media URL."""
 
     def url(self, name):
-        from django.urls import reverse
-
         return reverse("branch_file", args=[name])
 
 
@@ -58,8 +57,6 @@ def files_move_to_branch_storage(model, field_name: str) -> int:
     Used by the migrations that moved photos and attachments out of public media; files
     already moved or missing are left alone, so running it again does nothing.
     """
-    from django.core.files.storage import default_storage
-
     target = branch_file_storage()
     moved = 0
     names = model._base_manager.exclude(**{field_name: ""}).values_list(field_name, flat=True)

@@ -4,6 +4,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from PIL import Image
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -33,8 +34,6 @@ def _read_head(upload, n=16) -> bytes:
 
 
 def _check_image(upload, kind):
-    from PIL import Image
-
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         upload.seek(0)

@@ -5,6 +5,7 @@ Which logins these doors reach, and which mobile counts, is decided in
 grouped and deactivated logins never; the registry mobile only once the member confirmed it.
 """
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
@@ -239,8 +240,6 @@ def password_reset_confirm(request):
             except DomainError as exc:
                 form.add_error("password1", exc.message)
             else:
-                from axes.utils import reset as axes_reset
-
                 axes_reset(username=member.user.get_username())
                 request.session.pop("reset_mobile", None)
                 messages.success(request, "密码已重设，请登录。")

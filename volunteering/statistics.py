@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 
 from members.models import Branch
 
-from .models import Donation, EventBeneficiary, Participation, ServiceEvent
+from .models import Course, Donation, EventBeneficiary, Participation, ServiceEvent
 
 CLASS_GOAL = 100  # 双百工程: a hundred classes…
 TEACHER_GOAL = 100  # …given by a hundred model workers and craftsmen.
@@ -197,8 +197,6 @@ class DoubleHundredProgress:
 def double_hundred_progress(*, user, year: int | None = None) -> DoubleHundredProgress:
     """双百工程 progress: distinct teachers who have given a class and classes given (completed
     送课 events linked to a catalogue course), over all years or one year."""
-    from .models import Course
-
     given = ServiceEvent.objects.visible_to(user).classes_given()
     if year is not None:
         given = given.in_year(year)

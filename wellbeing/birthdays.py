@@ -23,6 +23,8 @@ from lunar_python import LunarYear, Solar
 
 from members.models import Member
 
+from .models import BirthdayPreference
+
 
 @dataclass(frozen=True)
 class LunarDate:
@@ -124,8 +126,6 @@ def lunar_keys(day: datetime.date) -> tuple[LunarDate, list[tuple[int, int, bool
 
 def members_for_greeting(categories):
     """Active members of the chosen categories who have not declined greetings."""
-    from .models import BirthdayPreference
-
     declined = BirthdayPreference.objects.filter(member=OuterRef("pk"), opt_out=True)
     return Member.objects.filter(status=Member.Status.ACTIVE, category__in=list(categories)).exclude(
         Exists(declined)
@@ -134,8 +134,6 @@ def members_for_greeting(categories):
 
 def solar_birthdays(day: datetime.date, categories):
     """Members greeted by their ID card's birth date on ``day``."""
-    from .models import BirthdayPreference
-
     by_lunar = BirthdayPreference.objects.filter(member=OuterRef("pk"), calendar="lunar")
     match = Q()
     for month, dom in solar_keys(day):
@@ -145,8 +143,6 @@ def solar_birthdays(day: datetime.date, categories):
 
 def lunar_birthdays(day: datetime.date, categories):
     """Members greeted by their lunar birthday on ``day``, and the lunar year it belongs to."""
-    from .models import BirthdayPreference
-
     today, keys = lunar_keys(day)
     match = Q()
     for month, dom, leap in keys:

@@ -1,7 +1,7 @@
 """Sections of the member's own page (/me/), registered in WellbeingConfig.ready():
 我的疗休养 (trips) and how the birthday is kept, recent greetings, own letters/visits/calls (care)."""
 
-from .models import Nomination, TripStatus
+from .models import BirthdayPreference, Greeting, Inquiry, Nomination, TripStatus
 
 SHOWN = (
     Nomination.Status.PENDING,
@@ -41,8 +41,6 @@ def trips_section_context(member) -> dict:
 
 def care_section_context(member) -> dict:
     """Context of the care section for one member (only that member's own rows)."""
-    from .models import BirthdayPreference, Greeting, Inquiry
-
     preference = BirthdayPreference.objects.filter(member=member).first()
     return {
         "birthday_preference": preference,

@@ -21,6 +21,7 @@ from core.notifications import SmsError, send_sms
 from core.scoping import user_scope
 from members import services
 from members.models import Certificate, CraftsmanCard, Member
+from members.tasks import certificate_render_task
 
 
 class PurposeForm(forms.Form):
@@ -249,8 +250,6 @@ class CertificateAdmin(ScopedModelAdmin):
 
     @admin.action(description="重新生成PDF", permissions=["view"])
     def rerender(self, request, queryset):
-        from members.tasks import certificate_render_task
-
         ids = list(queryset.values_list("pk", flat=True)[:500])
         queued = sum(certificate_render_task.enqueue(pk, force=True) for pk in ids)
         if queued < len(ids):

@@ -1,6 +1,9 @@
 """The import's columns: Chinese headers, what each maps to, and the downloadable template."""
 
+import datetime
 from dataclasses import dataclass
+
+from core.idcard import make_id_number
 
 from ..models import Honor
 
@@ -73,10 +76,6 @@ def header_key(raw) -> str | None:
 
 def template_rows():
     """Header row and one example row of the downloadable template (a valid example ID)."""
-    import datetime
-
-    from core.idcard import make_id_number
-
     example = list(EXAMPLE_ROW)
     example[1] = make_id_number("330106", datetime.date(1980, 1, 1), 123)
     return [c.header + ("*" if c.required else "") for c in COLUMNS], [example]

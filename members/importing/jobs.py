@@ -10,6 +10,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from core.access import access_object
+from core.audit import access_log_record, id_numbers_confirmed
 from core.errors import ConflictError, DomainError
 from core.models import AccessLog
 from core.scoping import user_scope
@@ -17,6 +18,7 @@ from core.states import can_transition
 from core.tasks import portal_task
 
 from ..models import MemberImport
+from ..statistics import statistics_snapshot_request
 from .engine import member_import_plan, member_import_write
 from .readers import MAX_ROWS, MAX_UPLOAD_BYTES, ZIP_ERRORS, ImportFileError, open_zip
 
@@ -126,8 +128,6 @@ def member_import_validate(*, job: MemberImport, data: bytes | None = None) -> M
         _discard_file(job)
         return job
     if plan.matched_member_ids:
-        from core.audit import id_numbers_confirmed
-
         id_numbers_confirmed(user=actor, door="导入预览", member_ids=plan.matched_member_ids)
     report = plan.report()
     status = MemberImport.Status.READY if plan.ok else MemberImport.Status.INVALID
@@ -163,8 +163,6 @@ def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
 
 def member_import_execute(*, job: MemberImport) -> MemberImport:
     """Phase two: validate again against today's database, then write everything or nothing."""
-    from core.audit import access_log_record
-
     actor = job.created_by
     total = job.total_rows
     progress_set(job.pk, "writing", 0, total)
@@ -200,7 +198,6 @@ def member_import_execute(*, job: MemberImport) -> MemberImport:
         detail={"file": job.filename, "counts": counts, "import_id": job.pk}, row_count=counts["total"],
     )  # fmt: skip
     progress_set(job.pk, "done", total, total)
-    from ..statistics import statistics_snapshot_request
 
     statistics_snapshot_request()  # the counts changed: do not wait for the next beat
     return job

@@ -1,5 +1,7 @@
 """Scanned registration forms (登记表) attached to a member."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -10,8 +12,6 @@ from core.uploads import validate_scan
 
 def scan_path(instance, filename):
     # The stored name never carries the uploaded name (it often holds the ID number).
-    import uuid
-
     return f"scans/{instance.member_id}/{uuid.uuid4().hex}"
 
 

@@ -14,11 +14,18 @@ Only the owner of a login sets its password (docs/security.md, "Accounts and log
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from core.errors import ConflictError, DomainError
+from core.idcard import normalise
 
 from ..models import Member
+from ..tokens import activation_token
 from .registry import require_visible_member
 
 ALREADY_OPENED = "该会员已开通账号，请本人直接登录或通过短信找回密码。"
@@ -57,12 +64,6 @@ def member_invite(*, member, actor) -> str:
     deactivated. The link stops working once used: the token is bound to the password hash,
     which activation changes, and to the login's flags (``members.tokens``).
     """
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    from ..tokens import activation_token
-
     require_visible_member(member=member, actor=actor)
     with transaction.atomic():
         user = _member_user(member)
@@ -98,9 +99,6 @@ def member_account_set_password(*, user, password: str) -> None:
     Only for a reachable login; it never changes ``is_active`` (a login staff deactivated
     stays deactivated).
     """
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     if not member_login_reachable(user):
         raise ConflictError(NOT_REACHABLE, code="login_not_reachable")
     try:
@@ -116,8 +114,6 @@ def member_claim_match(*, name: str, id_number: str, mobile: str):
 
     A member whose login is opened, staff, grouped or deactivated is never claimable.
     """
-    from core.idcard import normalise
-
     member = (
         Member.objects.filter(id_number=normalise(id_number or ""), name=(name or "").strip())
         .exclude(mobile="")

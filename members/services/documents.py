@@ -1,11 +1,14 @@
 """Certificates (劳模证明) and craftsman cards (匠心卡): issue, render, revoke."""
 
 import datetime
+import io
 import logging
 
+import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import documents
@@ -158,16 +161,10 @@ def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
 
 
 def verify_url(serial: str, code: str) -> str:
-    from django.urls import reverse
-
     return f"{settings.SITE_URL.rstrip('/')}{reverse('members:verify', args=[serial])}?code={code}"
 
 
 def qr_data_url(url: str) -> str:
-    import io
-
-    import segno
-
     # PNG, not SVG: WeasyPrint lays out an SVG QR code module by module (slow); a 1-bit
     # PNG is decoded once and scaled crisply (image-rendering: pixelated in the templates).
     buffer = io.BytesIO()

@@ -1,11 +1,14 @@
 """Scanned registration forms (登记表): single uploads and .zip batches."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.audit import id_numbers_confirmed
 from core.errors import DomainError
+from core.scanzip import scan_zip_entries
+from core.uploads import validate_upload
 
-from ..models import Member
+from ..models import Member, RegistrationScan
 from .registry import access_member
 
 # ----------------------------------------------------------------------------------------
@@ -15,12 +18,6 @@ from .registry import access_member
 
 def registration_scan_add(*, member, upload, actor, note: str = ""):
     """Attach one scan to a member the actor can see; the type is checked from the content."""
-    from django.core.exceptions import ValidationError
-
-    from core.uploads import validate_upload
-
-    from ..models import RegistrationScan
-
     access_member(actor, member)
     try:
         kind = validate_upload(upload)
@@ -42,8 +39,6 @@ def registration_scans_from_zip(*, archive, actor) -> dict:
     missing or not in the actor's registry), ``rejected`` (file, reason). A zip bomb or a
     path escaping the archive refuses the whole archive (DomainError), attaching nothing.
     """
-    from core.scanzip import scan_zip_entries
-
     entries = scan_zip_entries(archive)
     ids = {entry.id_number for entry in entries if entry.id_number}
     members = {m.id_number: m for m in Member.objects.visible_to(actor).filter(id_number__in=ids)}

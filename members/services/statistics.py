@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ..models import Honor, HonorCount, Member, MemberCount, MemberKindCount, StatisticsSnapshot
+from ..statistics import age_band_case
 
 BATCH = 5000
 
@@ -20,8 +21,6 @@ def statistics_snapshot_refresh(*, today: datetime.date | None = None) -> Statis
     snapshot. The snapshot row is locked first, so two refreshes run one after the other
     instead of both deleting and both inserting.
     """
-    from ..statistics import age_band_case
-
     today = today or timezone.localdate()
     started = time.perf_counter()
     snapshot, _ = StatisticsSnapshot.objects.select_for_update().get_or_create(

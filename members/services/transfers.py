@@ -1,12 +1,17 @@
 """Transfers between branches (名单转移): request, accept, reject, cancel, direct move."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.access import access_object
 from core.errors import ConflictError, DomainError
+from core.notifications import notify_branch
+from core.roles import is_association_staff, officer_branch_id
+from core.scoping import user_scope
 from core.states import check_transition
 
-from ..models import Member
+from ..models import Branch, Member, Transfer
+from ..models import Member as MemberModel
 from .registry import access_member
 
 # ----------------------------------------------------------------------------------------
@@ -15,8 +20,6 @@ from .registry import access_member
 
 
 def _transfer_notify(transfer, subject, body, branch_id):
-    from core.notifications import notify_branch
-
     transaction.on_commit(lambda: notify_branch(branch_id=branch_id, subject=subject, body=body))
 
 
@@ -30,10 +33,6 @@ def _move_member(*, member, to_branch, actor, reason: str) -> None:
 
 def member_transfer_request(*, member, to_branch, actor, reason: str):
     """A branch officer asks to move a member it can see to another branch; the receiving branch decides."""
-    from core.scoping import user_scope
-
-    from ..models import Branch, Transfer
-
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写转移理由。", code="transfer_reason")
@@ -62,12 +61,6 @@ def member_transfer_request(*, member, to_branch, actor, reason: str):
 
 
 def _decide(*, transfer, actor, status, note: str):
-    from django.utils import timezone
-
-    from core.roles import is_association_staff, officer_branch_id
-
-    from ..models import Transfer
-
     transfer = access_object(Transfer, actor, transfer, for_update=True)
     check_transition(transfer, status, code="transfer_state")
     if status != Transfer.Status.CANCELLED and not (
@@ -88,9 +81,6 @@ def _decide(*, transfer, actor, status, note: str):
 
 def transfer_accept(*, transfer, actor, note: str = ""):
     """The receiving branch (or the association) accepts: the member moves, and its history says so."""
-    from ..models import Member as MemberModel
-    from ..models import Transfer
-
     with transaction.atomic():
         transfer = _decide(transfer=transfer, actor=actor, status=Transfer.Status.ACCEPTED, note=note)
         member = MemberModel.objects.select_for_update().get(pk=transfer.member_id)
@@ -105,8 +95,6 @@ def transfer_accept(*, transfer, actor, note: str = ""):
 
 def transfer_reject(*, transfer, actor, note: str = ""):
     """The receiving branch (or the association) rejects; the member stays."""
-    from ..models import Transfer
-
     with transaction.atomic():
         transfer = _decide(transfer=transfer, actor=actor, status=Transfer.Status.REJECTED, note=note)
     _transfer_notify(
@@ -118,20 +106,12 @@ def transfer_reject(*, transfer, actor, note: str = ""):
 
 def transfer_cancel(*, transfer, actor):
     """The sending branch withdraws its pending request."""
-    from ..models import Transfer
-
     with transaction.atomic():
         return _decide(transfer=transfer, actor=actor, status=Transfer.Status.CANCELLED, note="")
 
 
 def member_transfer(*, member, to_branch, actor, reason: str):
     """Association staff move a member directly; recorded as a transfer and in the member's history."""
-    from django.utils import timezone
-
-    from core.roles import is_association_staff
-
-    from ..models import Branch, Transfer
-
     if not is_association_staff(actor):
         raise DomainError("只有协会工作人员可以直接转移；分会请提交转移申请。", code="transfer_forbidden")
     reason = (reason or "").strip()

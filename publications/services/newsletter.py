@@ -5,6 +5,7 @@ officers of the issue's branch may submit a draft for review; only association s
 send an issue back, publish it or withdraw it. Management commands act as ``SYSTEM``.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,8 +80,6 @@ def issue_notify(*, issue_id: int, status: str) -> int:
     if issue is None or issue.branch_id is None or issue.status != status:
         return 0  # gone, association-owned, or already moved on
     if status == Status.REVIEW:
-        from django.contrib.auth import get_user_model
-
         emails = list(
             get_user_model()
             .objects.filter(is_active=True, is_staff=True, groups__name=ASSOCIATION_GROUP)

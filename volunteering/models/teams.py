@@ -1,5 +1,6 @@
 """Service teams, their members, and the organisations they serve."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -119,8 +120,6 @@ class Beneficiary(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.is_small_micro and self.kind != self.Kind.ENTERPRISE:
             raise ValidationError({"is_small_micro": "只有企业才能标记为中小微企业。"})

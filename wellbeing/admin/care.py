@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from core.audit import access_log_record
@@ -183,8 +184,6 @@ class VisitCampaignAdmin(PortalModelAdmin):
 
     @admin.display(description="各分会走访进度")
     def progress_table(self, obj):
-        from django.utils.html import format_html_join
-
         if obj is None or obj.pk is None:
             return "—"
         rows = CampaignEntry.objects.filter(campaign=obj).progress_by_branch()
@@ -227,8 +226,6 @@ class CampaignEntryAdmin(ScopedModelAdmin):
 
     @admin.display(description="走访")
     def visit_link(self, obj):
-        from django.utils.html import format_html
-
         if obj.status != CampaignEntry.Status.PENDING:
             return obj.get_status_display()
         url = reverse("admin:wellbeing_condolencevisit_add")

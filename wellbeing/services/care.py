@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.dates import years_before
 from core.errors import DomainError
+from core.roles import is_association_staff
 from core.states import check_transition
 from members.models import Branch, Member
 
@@ -252,8 +253,6 @@ class CareReportRow:
 
 def care_report(*, year: int, user) -> list[CareReportRow]:
     """Per budget line the user may see: visits, people reached, cash and goods, against the budget."""
-    from core.roles import is_association_staff
-
     branches = list(Branch.objects.visible_to(user).order_by("sort_order", "pk"))
     budgets = {b.branch_id: b.amount for b in CareBudget.objects.visible_to(user).filter(year=year)}
     rows = {b.pk: CareReportRow(payer=b.name, branch_id=b.pk, budget=budgets.get(b.pk)) for b in branches}
