@@ -8,10 +8,12 @@ from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from core.permissions import sync_role_groups
+
 
 @receiver(post_migrate, dispatch_uid="sync_role_groups")
 def sync_groups(sender, **kwargs):
     if sender.name in settings.PORTAL_APPS:
-        from core.permissions import sync_role_groups  # noqa: PLC0415
+
 
         sync_role_groups()

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core.sections import register_member_section
+
 
 class PublicationsConfig(AppConfig):
     name = "publications"
@@ -7,8 +9,7 @@ class PublicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core.sections import register_member_section
-
+        # Imported here because Django requires it: sections read models, loaded after apps.
         from .sections import featured_articles_context
 
         register_member_section(

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core.sections import register_member_section
+
 
 class WellbeingConfig(AppConfig):
     name = "wellbeing"
@@ -7,8 +9,7 @@ class WellbeingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core.sections import register_member_section
-
+        # Imported here because Django requires it: sections read models, loaded after apps.
         from .sections import care_section_context, trips_section_context
 
         register_member_section(
