@@ -22,6 +22,7 @@ from .errors import DomainError
 from .forms import ClaimForm, CodeForm, CodePasswordForm, LoginForm, PasswordForm, ResetStartForm
 from .models import Member
 from .notifications import SmsError
+from .scoping import scopes_disabled
 from .second_factor import second_factor_required
 from .services.accounts import (
     member_activation_user,
@@ -175,7 +176,8 @@ def claim_confirm(request):
         if not one_time_code_check(purpose="claim", subject=subject, code=form.cleaned_data["code"]):
             form.add_error("code", WRONG_CODE)
         else:
-            member = Member.objects.get(pk=member_id)
+            with scopes_disabled():  # the member this session's claim matched (public scope is empty)
+                member = Member.objects.get(pk=member_id)
             try:
                 user = services.member_claim_complete(
                     member=member, mobile=mobile, password=form.cleaned_data["password1"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django_scopes import scopes_disabled
 
 from tests import factories as f
 from tests.celery_support import (  # noqa: F401  (fixtures)
@@ -16,6 +17,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _unscoped_test_body():
+    """Each test's own ORM calls (factories, assertions) run unscoped, as in pretix; a request
+    through the test client still enters its user's scope in ScopeMiddleware (django-scopes'
+    ``scope()`` re-enables scoping inside ``scopes_disabled()``). tests/portal/test_scopes.py
+    leaves this block to prove the managers refuse without a scope."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..querysets import ScopedQuerySet
+from ..scoping import scoped_manager
 from .certificates import RenderedDocument
 
 
@@ -63,7 +64,7 @@ class CraftsmanCard(RenderedDocument):
 
     branch_path = "member__branch"
     officer_actions = ("view", "add")
-    objects = CraftsmanCardQuerySet.as_manager()
+    objects = scoped_manager(CraftsmanCardQuerySet)
 
     class Meta:
         verbose_name = "匠心卡"

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from ..errors import ConflictError, DomainError
 from ..models import Member
+from ..scoping import scopes_disabled
 
 # ----------------------------------------------------------------------------------------
 # Transfers between branches (名单转移)
@@ -38,7 +39,9 @@ def member_transfer_request(*, member, to_branch, actor, reason: str):
             raise DomainError("找不到该人员。", code="not_found")
         if user_scope(actor).is_empty:
             raise DomainError("您没有所属分会。", code="no_scope")
-        if not Branch.objects.filter(pk=to_branch.pk, active=True).exists():
+        with scopes_disabled():  # the receiving branch is another branch, outside the officer's scope
+            receiving_branch_active = Branch.objects.filter(pk=to_branch.pk, active=True).exists()
+        if not receiving_branch_active:
             raise DomainError("转入分会不存在或已停用。", code="transfer_branch")
         if to_branch.pk == member.branch_id:
             raise DomainError("转入分会与当前分会相同。", code="transfer_same_branch")
@@ -92,7 +95,10 @@ def transfer_accept(*, transfer, actor, note: str = ""):
 
     with transaction.atomic():
         transfer = _decide(transfer=transfer, actor=actor, status=Transfer.Status.ACCEPTED, note=note)
-        member = MemberModel.objects.select_for_update().get(pk=transfer.member_id)
+        # The receiving officer decided a transfer in their scope; its member is still in the
+        # sending branch, outside that scope, until the move below.
+        with scopes_disabled():
+            member = MemberModel.objects.select_for_update().get(pk=transfer.member_id)
         if member.branch_id != transfer.from_branch_id:
             raise ConflictError("该人员已不在转出分会，申请作废。", code="transfer_stale")
         _move_member(member=member, to_branch=transfer.to_branch, actor=actor, reason=transfer.reason)

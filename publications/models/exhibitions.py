@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 from members.uploads import validate_image
 
 from ..querysets import ExhibitionQuerySet, WorkQuerySet
@@ -39,7 +40,7 @@ class Exhibition(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = ExhibitionQuerySet.as_manager()
+    objects = scoped_manager(ExhibitionQuerySet)
 
     class Meta:
         verbose_name = "展览"
@@ -93,7 +94,7 @@ class Work(models.Model):
     history = HistoricalRecords()
 
     branch_path = "exhibition__branch"
-    objects = WorkQuerySet.as_manager()
+    objects = scoped_manager(WorkQuerySet)
 
     class Meta:
         verbose_name = "展品"

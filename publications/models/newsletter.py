@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 from members.uploads import validate_image
 
 from ..querysets import ArticlePhotoQuerySet, ArticleQuerySet, NewsletterIssueQuerySet
@@ -66,7 +67,7 @@ class NewsletterIssue(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     branch_path = "branch"
-    objects = NewsletterIssueQuerySet.as_manager()
+    objects = scoped_manager(NewsletterIssueQuerySet)
 
     # The life cycle: submit for review, send back, publish, withdraw a published issue.
     TRANSITIONS = {
@@ -163,7 +164,7 @@ class Article(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at", "body_text"], m2m_fields=[featured_members])
 
     branch_path = "issue__branch"
-    objects = ArticleQuerySet.as_manager()
+    objects = scoped_manager(ArticleQuerySet)
 
     class Meta:
         verbose_name = "文章"
@@ -203,7 +204,7 @@ class ArticlePhoto(models.Model):
     history = HistoricalRecords()
 
     branch_path = "article__issue__branch"
-    objects = ArticlePhotoQuerySet.as_manager()
+    objects = scoped_manager(ArticlePhotoQuerySet)
 
     class Meta:
         verbose_name = "文章照片"

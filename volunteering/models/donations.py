@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 
 from ..querysets import DonationQuerySet
 from .teams import ServiceTeam
@@ -57,7 +58,7 @@ class Donation(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = DonationQuerySet.as_manager()
+    objects = scoped_manager(DonationQuerySet)
 
     class Meta:
         verbose_name = "捐赠"

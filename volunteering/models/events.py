@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Member
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 from members.storage import branch_file_storage
 from members.uploads import validate_image
 
@@ -88,7 +89,7 @@ class ServiceEvent(models.Model):
     history = HistoricalRecords()
 
     branch_path = "team__branch"
-    objects = ServiceEventQuerySet.as_manager()
+    objects = scoped_manager(ServiceEventQuerySet)
 
     class Meta:
         verbose_name = "服务活动"
@@ -128,7 +129,7 @@ class EventBeneficiary(models.Model):
     history = HistoricalRecords()
 
     branch_path = "event__team__branch"
-    objects = EventBeneficiaryQuerySet.as_manager()
+    objects = scoped_manager(EventBeneficiaryQuerySet)
 
     class Meta:
         verbose_name = "服务对象"
@@ -163,7 +164,7 @@ class EventPhoto(models.Model):
     history = HistoricalRecords()
 
     branch_path = "event__team__branch"
-    objects = EventPhotoQuerySet.as_manager()
+    objects = scoped_manager(EventPhotoQuerySet)
 
     class Meta:
         verbose_name = "活动照片"
@@ -201,7 +202,7 @@ class Participation(models.Model):
     history = HistoricalRecords()
 
     branch_path = "event__team__branch"
-    objects = ParticipationQuerySet.as_manager()
+    objects = scoped_manager(ParticipationQuerySet)
 
     class Meta:
         verbose_name = "参与记录"

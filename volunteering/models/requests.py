@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Branch
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 
 from ..querysets import ServiceRequestQuerySet
 from .teams import Beneficiary, ServiceTeam
@@ -73,7 +74,7 @@ class ServiceRequest(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = ServiceRequestQuerySet.as_manager()
+    objects = scoped_manager(ServiceRequestQuerySet)
 
     class Meta:
         verbose_name = "服务需求"

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Branch, Member
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 
 from ..querysets import BeneficiaryQuerySet, ServiceTeamQuerySet, TeamMembershipQuerySet
 
@@ -42,7 +43,7 @@ class ServiceTeam(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = ServiceTeamQuerySet.as_manager()
+    objects = scoped_manager(ServiceTeamQuerySet)
 
     class Meta:
         verbose_name = "服务队"
@@ -66,7 +67,7 @@ class TeamMembership(models.Model):
     history = HistoricalRecords()
 
     branch_path = "team__branch"
-    objects = TeamMembershipQuerySet.as_manager()
+    objects = scoped_manager(TeamMembershipQuerySet)
 
     class Meta:
         verbose_name = "队员"
@@ -101,7 +102,7 @@ class Beneficiary(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = BeneficiaryQuerySet.as_manager()
+    objects = scoped_manager(BeneficiaryQuerySet)
 
     class Meta:
         verbose_name = "服务对象单位"

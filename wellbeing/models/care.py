@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from members.models import Branch, Member
 from members.parsing import validate_reasonable_date, validate_reasonable_year
 from members.querysets import ScopedQuerySet
+from members.scoping import scoped_manager
 from members.storage import branch_file_storage
 from members.uploads import validate_image
 
@@ -36,7 +37,7 @@ class CareBudget(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view",)
-    objects = CareBudgetQuerySet.as_manager()
+    objects = scoped_manager(CareBudgetQuerySet)
 
     class Meta:
         verbose_name = "慰问经费预算"
@@ -126,7 +127,7 @@ class CampaignEntry(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = CampaignEntryQuerySet.as_manager()
+    objects = scoped_manager(CampaignEntryQuerySet)
 
     class Meta:
         verbose_name = "走访名单"
@@ -187,7 +188,7 @@ class CondolenceVisit(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = CondolenceVisitQuerySet.as_manager()
+    objects = scoped_manager(CondolenceVisitQuerySet)
 
     class Meta:
         verbose_name = "走访慰问"
@@ -229,7 +230,7 @@ class CondolenceVisitPhoto(models.Model):
     history = HistoricalRecords()
 
     branch_path = "visit__member__branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "走访照片"
@@ -274,7 +275,7 @@ class HardshipCase(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = HardshipCaseQuerySet.as_manager()
+    objects = scoped_manager(HardshipCaseQuerySet)
 
     class Meta:
         verbose_name = "帮扶对象"
@@ -299,7 +300,7 @@ class HardshipFollowUp(models.Model):
     history = HistoricalRecords()
 
     branch_path = "case__member__branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "帮扶跟进"

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Member
 from members.querysets import ScopedQuerySet
+from members.scoping import scoped_manager
 
 from ..querysets import GreetingQuerySet
 
@@ -153,7 +154,7 @@ class BirthdayPreference(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "生日偏好"
@@ -237,7 +238,7 @@ class Greeting(models.Model):
 
     branch_path = "member__branch"
     officer_actions = ("view", "change")
-    objects = GreetingQuerySet.as_manager()
+    objects = scoped_manager(GreetingQuerySet)
 
     class Meta:
         verbose_name = "生日祝福"

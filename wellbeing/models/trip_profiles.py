@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from members.models import Member
 from members.parsing import validate_reasonable_date
 from members.querysets import ScopedQuerySet
+from members.scoping import scoped_manager
 
 
 class HealthStatus(models.IntegerChoices):
@@ -70,7 +71,7 @@ class MemberWorkProfile(models.Model):
 
     branch_path = "member__branch"
     officer_actions = ("view", "add", "change")
-    objects = MemberWorkProfileQuerySet.as_manager()
+    objects = scoped_manager(MemberWorkProfileQuerySet)
 
     class Meta:
         verbose_name = "疗休养工作与健康情况"

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from members.models import Branch, Member
 from members.parsing import validate_reasonable_date
 from members.querysets import ScopedQuerySet
+from members.scoping import scoped_manager
 
 from .trip_profiles import PriorityGroup
 
@@ -206,7 +207,7 @@ class TripQuota(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view",)
-    objects = TripQuotaQuerySet.as_manager()
+    objects = scoped_manager(TripQuotaQuerySet)
 
     class Meta:
         verbose_name = "分会名额"
@@ -301,7 +302,7 @@ class Nomination(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view", "add")
-    objects = NominationQuerySet.as_manager()
+    objects = scoped_manager(NominationQuerySet)
 
     class Meta:
         verbose_name = "疗休养推荐"
@@ -373,7 +374,7 @@ class SafetyCheck(models.Model):
 
     branch_path = "nomination__branch"
     officer_actions = ("view", "add", "change")
-    objects = SafetyCheckQuerySet.as_manager()
+    objects = scoped_manager(SafetyCheckQuerySet)
 
     class Meta:
         verbose_name = "出发前安全核查"

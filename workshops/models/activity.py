@@ -9,6 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from members.parsing import validate_reasonable_date, validate_reasonable_year
+from members.scoping import scoped_manager
 from members.storage import branch_file_storage
 from members.uploads import validate_image
 
@@ -44,7 +45,7 @@ class Subsidy(models.Model):
 
     branch_path = "workshop__branch"
     officer_actions = ("view",)
-    objects = SubsidyQuerySet.as_manager()
+    objects = scoped_manager(SubsidyQuerySet)
 
     class Meta:
         verbose_name = "经费补助"
@@ -89,7 +90,7 @@ class WorkshopActivity(models.Model):
     history = HistoricalRecords(m2m_fields=[presenters])
 
     branch_path = "workshop__branch"
-    objects = ActivityQuerySet.as_manager()
+    objects = scoped_manager(ActivityQuerySet)
 
     class Meta:
         verbose_name = "活动"
@@ -136,7 +137,7 @@ class ActivityPhoto(models.Model):
     history = HistoricalRecords()
 
     branch_path = "activity__workshop__branch"
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "活动照片"
@@ -162,7 +163,7 @@ class CoverageTarget(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view",)
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "建设目标"

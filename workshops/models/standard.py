@@ -10,6 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 from members.storage import branch_file_storage
 from members.uploads import validate_upload
 
@@ -150,7 +151,7 @@ class Assessment(models.Model):
 
     branch_path = "workshop__branch"
     officer_actions = ("view",)
-    objects = AssessmentQuerySet.as_manager()
+    objects = scoped_manager(AssessmentQuerySet)
 
     class Meta:
         verbose_name = "评估"
@@ -194,7 +195,7 @@ class AssessmentScore(models.Model):
 
     branch_path = "assessment__workshop__branch"
     officer_actions = ("view",)
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "评分"
@@ -228,7 +229,7 @@ class AssessmentAttachment(models.Model):
 
     branch_path = "assessment__workshop__branch"
     officer_actions = ("view",)
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "附件"

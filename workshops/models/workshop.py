@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.parsing import validate_reasonable_date
+from members.scoping import scoped_manager
 from members.storage import branch_file_storage
 from members.uploads import validate_image
 
@@ -97,7 +98,7 @@ class Workshop(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view", "add", "change")
-    objects = WorkshopQuerySet.as_manager()
+    objects = scoped_manager(WorkshopQuerySet)
 
     class Meta:
         verbose_name = "劳模工匠之家"
@@ -211,7 +212,7 @@ class WorkshopTransition(models.Model):
 
     branch_path = "workshop__branch"
     officer_actions = ("view",)
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "流转记录"
@@ -249,7 +250,7 @@ class WorkshopPhoto(models.Model):
     history = HistoricalRecords()
 
     branch_path = "workshop__branch"
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "照片"
