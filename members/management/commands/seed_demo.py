@@ -26,6 +26,7 @@ from members.idcard import parse_id_number
 from members.models import Branch, Certificate, CraftsmanCard, Honor, Member, OfficerProfile
 from members.permissions import sync_role_groups
 from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
+from members.scoping import scopes_disabled
 from members.services import (
     card_issue,
     card_render,
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, members, seed, registry_only=False, **options):
         sync_role_groups()
         branches = self.seed_branches()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from members.models import Branch, Member
 from members.roles import ASSOCIATION_GROUP, OFFICER_GROUP
+from members.scoping import scopes_disabled
 from workshops.models import (
     Assessment,
     CoverageTarget,
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2021, help="随机种子")
 
     @transaction.atomic
+    @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, seed, **options):
         seed_standard(Standard, Dimension, Criterion)
         branches = list(Branch.objects.order_by("sort_order", "pk"))
