@@ -12,6 +12,7 @@ from .idcard import ID_NUMBER_TAKEN, mask_phone
 from .models import AccessLog, Branch, Honor, Member, OfficerProfile
 from .querysets import ID_LIKE
 from .roles import is_association_staff
+from .scoping import scopes_disabled
 
 
 @admin.register(Branch)
@@ -38,9 +39,12 @@ class MemberAdminForm(forms.ModelForm):
         refused = [e for e in self.errors.as_data().get("id_number", []) if e.code == "unique"]
         if refused and self.request is not None:
             self.errors["id_number"] = self.error_class([ID_NUMBER_TAKEN])
-            taken = Member.objects.filter(id_number=self.instance.id_number).values_list("pk", flat=True)
+            with scopes_disabled():  # the holder may be in another branch: logged, never shown
+                taken = list(
+                    Member.objects.filter(id_number=self.instance.id_number).values_list("pk", flat=True)[:1]
+                )
             id_numbers_confirmed(
-                user=self.request.user, door="管理后台登记（号码已在名册中）", member_ids=list(taken[:1]),
+                user=self.request.user, door="管理后台登记（号码已在名册中）", member_ids=taken,
                 request=self.request,
             )
 

@@ -197,4 +197,3 @@ def _check_uniqueness_across_branches(model):
         method = getattr(model, name)
         if not hasattr(method, "__wrapped__"):
             setattr(model, name, _across_branches(method))
-

@@ -71,7 +71,9 @@ class OwnMemberMixin:
             self._own_member = None
             if user.is_authenticated:
                 with scopes_disabled():  # a member's scope is empty: only the row linked to this login
-                    self._own_member = Member.objects.filter(user=user).only("pk", "name", "user_id", "status").first()
+                    self._own_member = (
+                        Member.objects.filter(user=user).only("pk", "name", "user_id", "status").first()
+                    )
         return self._own_member
 
     def own_rows(self, model):

@@ -16,6 +16,7 @@ from ..audit import id_numbers_confirmed
 from ..idcard import ID_NUMBER_TAKEN, mask_id_number, mask_phone, parse_id_number
 from ..models import Branch, Honor, Member
 from ..roles import is_association_staff
+from ..scoping import scopes_disabled
 from .base import ScopedPrimaryKeyRelatedField
 
 ID_NUMBER_FROZEN = "身份证号创建后不可通过接口修改。"
@@ -100,7 +101,8 @@ class MemberCreateSerializer(MemberSerializer):
             number = parse_id_number(value).value
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
-        existing = Member.objects.filter(id_number=number).values_list("pk", flat=True).first()
+        with scopes_disabled():  # global uniqueness: a number held by another branch is taken too
+            existing = Member.objects.filter(id_number=number).values_list("pk", flat=True).first()
         if existing is not None:
             self._log_taken(existing)
             raise serializers.ValidationError(ID_NUMBER_TAKEN)

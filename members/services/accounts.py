@@ -161,7 +161,9 @@ def member_for_recovery(mobile: str):
         return None
     # Login and password reset by mobile (the public's scope is empty): any branch's member.
     with scopes_disabled():
-        found = list(Member.objects.filter(recovery_mobile=mobile, user__isnull=False).select_related("user")[:5])
+        found = list(
+            Member.objects.filter(recovery_mobile=mobile, user__isnull=False).select_related("user")[:5]
+        )
     candidates = [m for m in found if member_login_reachable(m.user)]
     return candidates[0] if len(candidates) == 1 else None
 
