@@ -19,12 +19,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
 
 
-@pytest.fixture(autouse=True)
-def _unscoped_test_body():
-    """Each test's own ORM calls (factories, assertions) run unscoped, as in pretix; a request
-    through the test client still enters its user's scope in ScopeMiddleware (django-scopes'
-    ``scope()`` re-enables scoping inside ``scopes_disabled()``). tests/portal/test_scopes.py
-    leaves this block to prove the managers refuse without a scope."""
+@pytest.fixture(scope="session", autouse=True)
+def _unscoped_test_code():
+    """The tests' own ORM calls (factories, assertions, module-scoped worlds) run unscoped, as in
+    pretix; a request through the test client still enters its user's scope in ScopeMiddleware
+    (django-scopes' ``scope()`` re-enables scoping inside ``scopes_disabled()``), and so does any
+    ``branch_scope(...)`` a test enters. tests/portal/test_scopes.py enters ``scope()`` without a
+    branch to prove the managers refuse to run without one."""
     with scopes_disabled():
         yield
 
