@@ -10,7 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from members.parsing import validate_reasonable_date
-from members.scoping import scoped_manager
+from members.scoping import scoped_manager, scopes_disabled
 from members.storage import branch_file_storage
 from members.uploads import validate_upload
 
@@ -55,7 +55,10 @@ class Standard(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.pk is not None and self.assessments.exists()
+        if self.pk is None:
+            return False
+        with scopes_disabled():  # a global fact: an assessment in any branch freezes the standard
+            return self.assessments.exists()
 
 
 class Dimension(models.Model):
