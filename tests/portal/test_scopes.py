@@ -299,3 +299,16 @@ def test_subquery_of_a_scoped_query_is_scoped(two_branches):
         newest = Honor.objects.filter(member=OuterRef("pk")).values("title")[:1]
         rows = Member._base_manager.annotate(top=Subquery(newest)).order_by("name")
         assert {m.name: m.top for m in rows} == {"滨江乙": None, "西湖甲": "西湖工匠"}
+
+
+def test_a_trips_places_are_counted_across_branches_under_an_officer_scope(xihu, binjiang):
+    """The trip's capacity is shared: an officer's nomination counts other branches' holders."""
+    from wellbeing.services.trips import place_available
+
+    trip = f.TripFactory(capacity=1)
+    f.TripQuotaFactory(trip=trip, branch=xihu, places=1)
+    f.TripQuotaFactory(trip=trip, branch=binjiang, places=1)
+    other = f.WorkProfileFactory(member__branch=binjiang).member
+    f.NominationFactory(trip=trip, member=other, branch=binjiang, status="approved")
+    with branch_scope(Scope(branch_id=xihu.pk)):
+        assert place_available(trip=trip, branch_id=xihu.pk) == "本团总名额（1人）已满"
