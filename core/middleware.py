@@ -9,6 +9,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 
 from core.parsing import contains_nul
+from core.scoping import user_scope_for_request
 
 EXEMPT_PREFIXES = ("/admin/", "/api/docs/")
 
@@ -105,3 +106,19 @@ class BadInputMiddleware:
             response = HttpResponseBadRequest(page, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
         return response
+
+
+class ScopeMiddleware:
+    """Every request runs inside its user's branch scope (core.scoping): association staff
+    every branch, an officer one branch, anybody else none. A branch-owned query that no scope
+    covers raises instead of returning every row. Placed after authentication and OTP, so that
+    a session that skipped a required second factor gets the empty scope (roles.user_scope).
+    The API enters the scope again for the user DRF authenticates (a token is read in the view).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with user_scope_for_request(getattr(request, "user", None)):
+            return self.get_response(request)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from core.audit import client_ip
 from core.errors import DomainError
 from core.notifications import SmsError
+from core.scoping import scopes_disabled
 from core.second_factor import second_factor_required
 from core.throttle import CacheUnavailable, one_time_code_check, one_time_code_send, throttle_hit
 
@@ -177,7 +178,8 @@ def claim_confirm(request):
         if not one_time_code_check(purpose="claim", subject=subject, code=form.cleaned_data["code"]):
             form.add_error("code", WRONG_CODE)
         else:
-            member = Member.objects.get(pk=member_id)
+            with scopes_disabled():  # the member this session's claim matched (public scope is empty)
+                member = Member.objects.get(pk=member_id)
             try:
                 user = services.member_claim_complete(
                     member=member, mobile=mobile, password=form.cleaned_data["password1"]

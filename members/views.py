@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import access_log_record, client_ip
 from core.errors import DomainError
+from core.scoping import scopes_disabled
 from core.sections import member_sections
 from core.throttle import throttle_hit
 
@@ -33,7 +34,9 @@ def verify(request, serial):
         response = render(request, "members/verify.html", {"throttled": True}, status=429)
         response["Retry-After"] = str(VERIFY_WINDOW)
         return response
-    result = verify_document(serial, request.GET.get("code"))
+    # Public page, empty scope: the one lookup by serial (checked against its code) is unscoped.
+    with scopes_disabled():
+        result = verify_document(serial, request.GET.get("code"))
     response = render(request, "members/verify.html", {"result": result})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -41,9 +44,10 @@ def verify(request, serial):
 
 def own_member(user) -> Member:
     """The member record of a logged-in member; anybody else gets 404."""
-    member = (
-        Member.objects.filter(user=user).select_related("branch").first() if user.is_authenticated else None
-    )
+    if not user.is_authenticated:
+        raise Http404
+    with scopes_disabled():  # a member's scope is empty: this reads only the row linked to their login
+        member = Member.objects.filter(user=user).select_related("branch").first()
     if member is None:
         raise Http404
     return member
@@ -54,17 +58,20 @@ def own_member(user) -> Member:
 def me(request):
     """The member's own page: profile, honours, certificates, cards and other apps' sections."""
     member = own_member(request.user)
-    certificates = Certificate.objects.of_member(member)
-    context = {
-        "member": member,
-        "honors": Honor.objects.filter(member=member),
-        "certificates": certificates,
-        "cards": CraftsmanCard.objects.of_member(member),
-        "pending": any(not c.is_ready for c in certificates if c.render_state == "pending"),
-        "form": CertificateRequestForm(),
-        "sections": member_sections(member),
-    }
-    return render(request, "members/me/home.html", context)
+    # A member's scope is empty: their own page reads, unscoped, only rows filtered by this
+    # member (each app's section is one member's rows too); rendered inside for the same reads.
+    with scopes_disabled():
+        certificates = Certificate.objects.of_member(member)
+        context = {
+            "member": member,
+            "honors": Honor.objects.filter(member=member),
+            "certificates": certificates,
+            "cards": CraftsmanCard.objects.of_member(member),
+            "pending": any(not c.is_ready for c in certificates if c.render_state == "pending"),
+            "form": CertificateRequestForm(),
+            "sections": member_sections(member),
+        }
+        return render(request, "members/me/home.html", context)
 
 
 @require_POST
@@ -78,10 +85,13 @@ def me_certificate_request(request):
             messages.error(request, error)
         return redirect("members:me")
     try:
-        certificate = services.certificate_issue(
-            member=member, actor=request.user, purpose=form.cleaned_data["purpose_text"],
-            channel=Certificate.Channel.SELF,
-        )  # fmt: skip
+        # A member's scope is empty: the service reads this member's honours unscoped and
+        # itself refuses (channel SELF) any member but the one linked to this login.
+        with scopes_disabled():
+            certificate = services.certificate_issue(
+                member=member, actor=request.user, purpose=form.cleaned_data["purpose_text"],
+                channel=Certificate.Channel.SELF,
+            )  # fmt: skip
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -99,7 +109,9 @@ def _downloadable(model, request):
     """Staff: their scope (officers their branch). Members: only their own."""
     if request.user.is_staff:
         return model.objects.visible_to(request.user)
-    return model.objects.of_member(own_member(request.user))
+    member = own_member(request.user)
+    with scopes_disabled():  # a member's own documents only (their scope is empty)
+        return model.objects.of_member(member)
 
 
 def document_file_response(request, obj, *, label: str, filename: str):

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from core.scoping import scopes_disabled
 from members.models import Member
 
 from .models import Article, NewsletterIssue
@@ -39,6 +40,7 @@ def _category(request):
 
 
 @require_GET
+@scopes_disabled()  # public pages: published rows of any branch; previews only via readable_by(user)
 def news_index(request):
     """Latest published articles (by column), the list of published issues."""
     category = _category(request)
@@ -66,6 +68,7 @@ def news_index(request):
 
 
 @require_GET
+@scopes_disabled()  # public pages: published rows of any branch; previews only via readable_by(user)
 def news_search(request):
     """Published articles whose title, author or body contains every word of ``q``."""
     term = request.GET.get("q", "").strip()[:100]
@@ -91,6 +94,7 @@ def _readable_issue(request, number) -> NewsletterIssue:
 
 
 @require_GET
+@scopes_disabled()  # public pages: published rows of any branch; previews only via readable_by(user)
 def issue_detail(request, number):
     """One issue: its cover and its articles grouped in print order."""
     issue = _readable_issue(request, number)
@@ -114,6 +118,7 @@ def issue_detail(request, number):
 
 
 @require_GET
+@scopes_disabled()  # public pages: published rows of any branch; previews only via readable_by(user)
 def issue_pdf(request, number):
     """The print edition of an issue as a PDF (the public: published issues only)."""
     issue = _readable_issue(request, number)
@@ -127,6 +132,7 @@ def issue_pdf(request, number):
 
 
 @require_GET
+@scopes_disabled()  # public pages: published rows of any branch; previews only via readable_by(user)
 def article_detail(request, pk):
     """One article with its photos, the members it features and its neighbours in the issue."""
     queryset = Article.objects.readable_by(request.user).select_related("issue", "issue__branch")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django_scopes import scopes_disabled
 
 from tests import factories as f
 from tests.celery_support import (  # noqa: F401  (fixtures)
@@ -16,6 +17,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _unscoped_test_code():
+    """The tests' own ORM calls (factories, assertions, module-scoped worlds) run unscoped, as in
+    pretix; a request through the test client still enters its user's scope in ScopeMiddleware
+    (django-scopes' ``scope()`` re-enables scoping inside ``scopes_disabled()``), and so does any
+    ``branch_scope(...)`` a test enters. tests/portal/test_scopes.py enters ``scope()`` without a
+    branch to prove the managers refuse to run without one."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture

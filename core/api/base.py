@@ -5,6 +5,8 @@ answer 404 like missing ones (``get_object`` goes through the same queryset); re
 fields only accept ids the user may see; model permissions decide what each role may do.
 """
 
+from contextlib import ExitStack
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import permissions, serializers, viewsets
@@ -15,7 +17,7 @@ from core.access import access_object
 from core.admin.base import is_branch_owned, scoped_queryset
 from core.errors import DomainError
 from core.roles import is_association_staff
-from core.scoping import user_scope
+from core.scoping import user_scope, user_scope_for_request
 
 
 class PortalModelPermissions(permissions.DjangoModelPermissions):
@@ -46,6 +48,22 @@ class ScopedViewSetMixin:
     """
 
     permission_classes = [PortalModelPermissions]
+
+    def perform_authentication(self, request):
+        # The middleware entered the session user's scope; a token is only read here, so
+        # enter the scope of the user DRF authenticated for the rest of the request.
+        super().perform_authentication(request)
+        self._scope_stack = ExitStack()
+        self._scope_stack.enter_context(user_scope_for_request(request.user))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        stack = getattr(self, "_scope_stack", None)
+        try:
+            return super().finalize_response(request, response, *args, **kwargs)
+        finally:
+            if stack is not None:
+                self._scope_stack = None
+                stack.close()
 
     def check_permissions(self, request):
         super().check_permissions(request)

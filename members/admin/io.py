@@ -25,6 +25,7 @@ from core.audit import access_log_record
 from core.errors import DomainError
 from core.models import AccessLog
 from core.roles import is_association_staff, officer_branch_id
+from core.scoping import scopes_disabled
 from core.spreadsheets import XLSX_MIME, attachment, xlsx_response, xlsx_sheets_bytes
 from members import services
 from members.exports import member_export_response
@@ -69,6 +70,11 @@ class ZipUploadForm(forms.Form):
 class TransferRequestForm(forms.Form):
     to_branch = forms.ModelChoiceField(label="转入分会", queryset=Branch.objects.active())
     reason = forms.CharField(label="转移理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        with scopes_disabled():  # the receiving branch is any active branch, not one in the officer's scope
+            self.fields["to_branch"].queryset = Branch.objects.active()
 
 
 class DecisionForm(forms.Form):

@@ -7,6 +7,7 @@ from core.admin.base import ScopedModelAdmin, ScopedRelatedFieldListFilter, Scop
 from core.audit import access_log_record, id_numbers_confirmed
 from core.idcard import ID_NUMBER_TAKEN, mask_phone
 from core.models import AccessLog
+from core.scoping import scopes_disabled
 from members import services
 from members.admin.documents import invite_members, issue_cards, issue_certificates
 from members.admin.filters import (
@@ -51,9 +52,12 @@ class MemberAdminForm(forms.ModelForm):
         refused = [e for e in self.errors.as_data().get("id_number", []) if e.code == "unique"]
         if refused and self.request is not None:
             self.errors["id_number"] = self.error_class([ID_NUMBER_TAKEN])
-            taken = Member.objects.filter(id_number=self.instance.id_number).values_list("pk", flat=True)
+            with scopes_disabled():  # the holder may be in another branch: logged, never shown
+                taken = list(
+                    Member.objects.filter(id_number=self.instance.id_number).values_list("pk", flat=True)[:1]
+                )
             id_numbers_confirmed(
-                user=self.request.user, door="管理后台登记（号码已在名册中）", member_ids=list(taken[:1]),
+                user=self.request.user, door="管理后台登记（号码已在名册中）", member_ids=taken,
                 request=self.request,
             )
 

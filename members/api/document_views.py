@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from core.api.base import PortalModelPermissions, ScopedReadOnlyViewSet
 from core.api.filtering import BoundedFilterSet
 from core.roles import is_association_staff
+from core.scoping import scopes_disabled
 
 from .. import services
 from ..models import Certificate, CraftsmanCard, Member
@@ -68,12 +69,21 @@ class OwnMemberMixin:
     def own_member(self):
         if not hasattr(self, "_own_member"):
             user = self.request.user
-            self._own_member = (
-                Member.objects.filter(user=user).only("pk", "name", "user_id", "status").first()
-                if user.is_authenticated
-                else None
-            )
+            self._own_member = None
+            if user.is_authenticated:
+                with scopes_disabled():  # a member's scope is empty: only the row linked to this login
+                    self._own_member = (
+                        Member.objects.filter(user=user).only("pk", "name", "user_id", "status").first()
+                    )
         return self._own_member
+
+    def own_rows(self, model):
+        """The member's own rows of ``model`` (none for anybody else), read unscoped."""
+        member = self.own_member()
+        if member is None:
+            return model.objects.none()
+        with scopes_disabled():  # filtered by this member only
+            return model.objects.of_member(member)
 
 
 class CertificateFilter(BoundedFilterSet):
@@ -191,8 +201,7 @@ class OwnCertificateViewSet(
     filter_backends = []
 
     def get_queryset(self):
-        member = self.own_member()
-        return Certificate.objects.none() if member is None else Certificate.objects.of_member(member)
+        return self.own_rows(Certificate)
 
     def get_serializer_class(self):
         return OwnCertificateRequestSerializer if self.action == "create" else CertificateSerializer
@@ -200,10 +209,12 @@ class OwnCertificateViewSet(
     def create(self, request, *args, **kwargs):
         serializer = OwnCertificateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        certificate = services.certificate_issue(
-            member=self.own_member(), actor=request.user, purpose=serializer.validated_data["purpose"],
-            channel=Certificate.Channel.SELF,
-        )  # fmt: skip
+        # The service reads this member's honours unscoped and refuses (channel SELF) anybody else.
+        with scopes_disabled():
+            certificate = services.certificate_issue(
+                member=self.own_member(), actor=request.user, purpose=serializer.validated_data["purpose"],
+                channel=Certificate.Channel.SELF,
+            )  # fmt: skip
         return Response(CertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -247,8 +258,7 @@ class OwnCraftsmanCardViewSet(OwnMemberMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        member = self.own_member()
-        return CraftsmanCard.objects.none() if member is None else CraftsmanCard.objects.of_member(member)
+        return self.own_rows(CraftsmanCard)
 
     @extend_schema(
         summary="下载本人的匠心卡PDF", description="每次下载都记入访问日志；他人的或尚未生成的返回404。",

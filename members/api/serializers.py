@@ -16,6 +16,7 @@ from core.api.base import ScopedPrimaryKeyRelatedField
 from core.audit import id_numbers_confirmed
 from core.idcard import ID_NUMBER_TAKEN, mask_id_number, mask_phone, parse_id_number
 from core.roles import is_association_staff
+from core.scoping import scopes_disabled
 from members import services
 
 from ..models import Branch, Honor, Member
@@ -107,7 +108,8 @@ class MemberCreateSerializer(MemberSerializer):
             number = parse_id_number(value).value
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
-        existing = Member.objects.filter(id_number=number).values_list("pk", flat=True).first()
+        with scopes_disabled():  # global uniqueness: a number held by another branch is taken too
+            existing = Member.objects.filter(id_number=number).values_list("pk", flat=True).first()
         if existing is not None:
             self._log_taken(existing)
             raise serializers.ValidationError(ID_NUMBER_TAKEN)

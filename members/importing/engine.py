@@ -26,7 +26,7 @@ from django.utils import timezone
 from core.access import branch_for_new_row
 from core.errors import DomainError
 from core.idcard import mask_id_number, normalise, parse_id_number
-from core.scoping import user_scope
+from core.scoping import scopes_disabled, user_scope
 from core.validators import MOBILE
 from members.services.registry import category_for_kinds, member_fields_check, members_refresh_categories
 
@@ -304,6 +304,9 @@ def _chunks(items, size):
         yield items[start : start + size]
 
 
+# The importer scopes by the actor itself (user_scope below: rows forced into an officer's
+# branch, another branch's member refused) and must see ID numbers registry-wide to do so.
+@scopes_disabled()
 def member_import_plan(
     *, data: bytes, filename: str, actor, progress: Callable[[int], None] | None = None
 ) -> ImportPlan:
@@ -421,6 +424,7 @@ MEMBER_COLUMNS = ["name", "id_number", "gender", "birth_date", *MEMBER_DEFAULTS,
 HONOR_COLUMNS = ["member_id", "kind", "level", "title", "year", "awarding_body", "document_number"]
 
 
+@scopes_disabled()  # writes a plan member_import_plan validated for its actor, registry-wide ids
 def member_import_write(*, plan: ImportPlan, actor, progress: Callable[[int], None] | None = None) -> dict:
     """Write a validated plan in one transaction (all or nothing), with history rows; returns the counts."""
     if not plan.ok:

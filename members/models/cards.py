@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 
 from .certificates import RenderedDocument
 
@@ -64,7 +65,7 @@ class CraftsmanCard(RenderedDocument):
 
     branch_path = "member__branch"
     officer_actions = ("view", "add")
-    objects = CraftsmanCardQuerySet.as_manager()
+    objects = scoped_manager(CraftsmanCardQuerySet)
 
     class Meta:
         verbose_name = "匠心卡"

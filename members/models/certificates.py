@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from core.storage import private_storage
 
 # Unambiguous characters (no 0/O, 1/I/L) so a code read off paper types back correctly.
@@ -120,7 +121,7 @@ class Certificate(RenderedDocument):
 
     branch_path = "member__branch"
     officer_actions = ("view", "add")
-    objects = CertificateQuerySet.as_manager()
+    objects = scoped_manager(CertificateQuerySet)
 
     class Meta:
         verbose_name = "劳模证明"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from core.storage import private_storage
 
 
@@ -45,7 +46,7 @@ class MemberImport(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view", "add")
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "导入记录"

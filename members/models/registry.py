@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.idcard import mask_id_number, normalise, parse_id_number, validate_id_number
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from core.validators import validate_mobile
 
 from ..querysets import NAME_BIGRAM_STARTS, BranchQuerySet, HonorQuerySet, MemberQuerySet
@@ -43,7 +44,7 @@ class Branch(models.Model):
 
     branch_path = "pk"
     officer_actions = ("view",)
-    objects = BranchQuerySet.as_manager()
+    objects = scoped_manager(BranchQuerySet)
 
     class Meta:
         verbose_name = "分会"
@@ -120,7 +121,7 @@ class Member(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     branch_path = "branch"
-    objects = MemberQuerySet.as_manager()
+    objects = scoped_manager(MemberQuerySet)
 
     class Meta:
         verbose_name = "劳模工匠"
@@ -224,7 +225,7 @@ class Honor(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = HonorQuerySet.as_manager()
+    objects = scoped_manager(HonorQuerySet)
 
     class Meta:
         verbose_name = "荣誉"
@@ -272,7 +273,7 @@ class OfficerProfile(models.Model):
 
     branch_path = "branch"
     officer_actions = ()
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "分会工作人员"

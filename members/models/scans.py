@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from core.storage import private_storage
 from core.uploads import validate_scan
 
@@ -40,7 +41,7 @@ class RegistrationScan(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     branch_path = "member__branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "登记表扫描件"

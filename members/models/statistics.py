@@ -8,6 +8,7 @@ branch and status filters (and the honours' kind and year) are sums over rows.
 from django.db import models
 
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 
 
 class StatisticsSnapshot(models.Model):
@@ -41,7 +42,7 @@ class MemberKeys(models.Model):
     n = models.PositiveIntegerField()
 
     branch_path = "branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         abstract = True
@@ -83,7 +84,7 @@ class HonorCount(models.Model):
     n = models.PositiveIntegerField()
 
     branch_path = "branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计快照：荣誉数"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 
 
 class TransferQuerySet(ScopedQuerySet):
@@ -65,7 +66,7 @@ class Transfer(models.Model):
 
     branch_path = "from_branch"
     officer_actions = ("view",)
-    objects = TransferQuerySet.as_manager()
+    objects = scoped_manager(TransferQuerySet)
 
     class Meta:
         verbose_name = "名单转移"

@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from core.errors import ConflictError, DomainError
 from core.idcard import normalise
+from core.scoping import scopes_disabled
 
 from ..models import Member
 from ..tokens import activation_token
@@ -114,12 +115,14 @@ def member_claim_match(*, name: str, id_number: str, mobile: str):
 
     A member whose login is opened, staff, grouped or deactivated is never claimable.
     """
-    member = (
-        Member.objects.filter(id_number=normalise(id_number or ""), name=(name or "").strip())
-        .exclude(mobile="")
-        .select_related("user")
-        .first()
-    )
+    # Self-service claim (the public's scope is empty): one lookup by name + ID number, any branch.
+    with scopes_disabled():
+        member = (
+            Member.objects.filter(id_number=normalise(id_number or ""), name=(name or "").strip())
+            .exclude(mobile="")
+            .select_related("user")
+            .first()
+        )
     if member is None or member.mobile != (mobile or "").strip():
         return None
     if member.user_id and not member_login_unopened(member.user):
@@ -133,7 +136,8 @@ def member_claim_complete(*, member, mobile: str, password: str):
     The proved mobile becomes the recovery mobile, but only while it is still the registry
     mobile (an officer changing it between the two steps voids the claim).
     """
-    with transaction.atomic():
+    # Self-service claim (the public's scope is empty): this one member, proved by the SMS code.
+    with transaction.atomic(), scopes_disabled():
         user = _member_user(member)
         locked = Member.objects.get(pk=member.pk)
         if locked.mobile != mobile:
@@ -152,11 +156,12 @@ def member_for_recovery(mobile: str):
     mobile = (mobile or "").strip()
     if not mobile:
         return None
-    candidates = [
-        m
-        for m in Member.objects.filter(recovery_mobile=mobile, user__isnull=False).select_related("user")[:5]
-        if member_login_reachable(m.user)
-    ]
+    # Login and password reset by mobile (the public's scope is empty): any branch's member.
+    with scopes_disabled():
+        found = list(
+            Member.objects.filter(recovery_mobile=mobile, user__isnull=False).select_related("user")[:5]
+        )
+    candidates = [m for m in found if member_login_reachable(m.user)]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -165,7 +170,8 @@ def member_confirm_recovery_mobile(*, member, mobile: str) -> None:
 
     Refused when the registry mobile is no longer the number the code went to.
     """
-    with transaction.atomic():
+    # The member's own row on /me/ (their scope is empty).
+    with transaction.atomic(), scopes_disabled():
         locked = Member.objects.select_for_update().get(pk=member.pk)
         if not mobile or locked.mobile != mobile:
             raise ConflictError("登记的手机号已变更，请重新获取验证码。", code="mobile_changed")

@@ -7,7 +7,7 @@ from core.access import access_object
 from core.errors import ConflictError, DomainError
 from core.notifications import notify_branch
 from core.roles import is_association_staff, officer_branch_id
-from core.scoping import user_scope
+from core.scoping import scopes_disabled, user_scope
 from core.states import check_transition
 
 from ..models import Branch, Member, Transfer
@@ -40,7 +40,9 @@ def member_transfer_request(*, member, to_branch, actor, reason: str):
         member = access_member(actor, member, for_update=True)
         if user_scope(actor).is_empty:
             raise DomainError("您没有所属分会。", code="no_scope")
-        if not Branch.objects.filter(pk=to_branch.pk, active=True).exists():
+        with scopes_disabled():  # the receiving branch is another branch, outside the officer's scope
+            receiving_branch_active = Branch.objects.filter(pk=to_branch.pk, active=True).exists()
+        if not receiving_branch_active:
             raise DomainError("转入分会不存在或已停用。", code="transfer_branch")
         if to_branch.pk == member.branch_id:
             raise DomainError("转入分会与当前分会相同。", code="transfer_same_branch")
@@ -83,7 +85,10 @@ def transfer_accept(*, transfer, actor, note: str = ""):
     """The receiving branch (or the association) accepts: the member moves, and its history says so."""
     with transaction.atomic():
         transfer = _decide(transfer=transfer, actor=actor, status=Transfer.Status.ACCEPTED, note=note)
-        member = MemberModel.objects.select_for_update().get(pk=transfer.member_id)
+        # The receiving officer decided a transfer in their scope; its member is still in the
+        # sending branch, outside that scope, until the move below.
+        with scopes_disabled():
+            member = MemberModel.objects.select_for_update().get(pk=transfer.member_id)
         if member.branch_id != transfer.from_branch_id:
             raise ConflictError("该人员已不在转出分会，申请作废。", code="transfer_stale")
         _move_member(member=member, to_branch=transfer.to_branch, actor=actor, reason=transfer.reason)

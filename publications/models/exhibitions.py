@@ -10,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 from core.uploads import validate_image
 from members.models import Branch, Member
 
@@ -39,7 +40,7 @@ class Exhibition(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = ExhibitionQuerySet.as_manager()
+    objects = scoped_manager(ExhibitionQuerySet)
 
     class Meta:
         verbose_name = "展览"
@@ -93,7 +94,7 @@ class Work(models.Model):
     history = HistoricalRecords()
 
     branch_path = "exhibition__branch"
-    objects = WorkQuerySet.as_manager()
+    objects = scoped_manager(WorkQuerySet)
 
     class Meta:
         verbose_name = "展品"

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 from core.uploads import validate_image
 from members.models import Branch, Member
 
@@ -67,7 +68,7 @@ class NewsletterIssue(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     branch_path = "branch"
-    objects = NewsletterIssueQuerySet.as_manager()
+    objects = scoped_manager(NewsletterIssueQuerySet)
 
     # The life cycle: submit for review, send back, publish, withdraw a published issue.
     TRANSITIONS = {
@@ -161,7 +162,7 @@ class Article(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at", "body_text"], m2m_fields=[featured_members])
 
     branch_path = "issue__branch"
-    objects = ArticleQuerySet.as_manager()
+    objects = scoped_manager(ArticleQuerySet)
 
     class Meta:
         verbose_name = "文章"
@@ -205,7 +206,7 @@ class ArticlePhoto(BranchPhoto):
     history = HistoricalRecords()
 
     branch_path = "article__issue__branch"
-    objects = ArticlePhotoQuerySet.as_manager()
+    objects = scoped_manager(ArticlePhotoQuerySet)
 
     class Meta(BranchPhoto.Meta):
         verbose_name = "文章照片"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from core import documents
 from core.errors import ConflictError, DomainError
 from core.models import AccessLog
+from core.scoping import user_scope_for_request
 from members import services
 from members.models import Certificate, RenderState
 from tests import factories as f
@@ -84,7 +85,9 @@ def test_concurrent_issues_get_gapless_unique_serials(xihu, staff_user):
 
     def issue(member):
         try:
-            services.certificate_issue(member=member, actor=staff_user, purpose="疗休养")
+            # A new thread has no scope: enter the one the request's middleware would.
+            with user_scope_for_request(staff_user):
+                services.certificate_issue(member=member, actor=staff_user, purpose="疗休养")
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

@@ -3,6 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.scoping import scoped_manager
 from members.models import Member
 
 from ..querysets import CourseQuerySet
@@ -31,7 +32,7 @@ class Course(models.Model):
     history = HistoricalRecords()
 
     branch_path = "teacher__branch"
-    objects = CourseQuerySet.as_manager()
+    objects = scoped_manager(CourseQuerySet)
 
     class Meta:
         verbose_name = "双百课程"

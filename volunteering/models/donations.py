@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 from members.models import Branch, Member
 
 from ..querysets import DonationQuerySet
@@ -57,7 +58,7 @@ class Donation(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = DonationQuerySet.as_manager()
+    objects = scoped_manager(DonationQuerySet)
 
     class Meta:
         verbose_name = "捐赠"

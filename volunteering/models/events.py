@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 from members.models import Member
 
 from ..querysets import (
@@ -87,7 +88,7 @@ class ServiceEvent(models.Model):
     history = HistoricalRecords()
 
     branch_path = "team__branch"
-    objects = ServiceEventQuerySet.as_manager()
+    objects = scoped_manager(ServiceEventQuerySet)
 
     class Meta:
         verbose_name = "服务活动"
@@ -127,7 +128,7 @@ class EventBeneficiary(models.Model):
     history = HistoricalRecords()
 
     branch_path = "event__team__branch"
-    objects = EventBeneficiaryQuerySet.as_manager()
+    objects = scoped_manager(EventBeneficiaryQuerySet)
 
     class Meta:
         verbose_name = "服务对象"
@@ -151,7 +152,7 @@ class EventPhoto(BranchPhoto):
 
     branch_path = "event__team__branch"
     upload_folder = "volunteering/photos"
-    objects = EventPhotoQuerySet.as_manager()
+    objects = scoped_manager(EventPhotoQuerySet)
 
     class Meta(BranchPhoto.Meta):
         verbose_name = "活动照片"
@@ -185,7 +186,7 @@ class Participation(models.Model):
     history = HistoricalRecords()
 
     branch_path = "event__team__branch"
-    objects = ParticipationQuerySet.as_manager()
+    objects = scoped_manager(ParticipationQuerySet)
 
     class Meta:
         verbose_name = "参与记录"

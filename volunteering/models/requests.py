@@ -6,6 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 from members.models import Branch
 
 from ..querysets import ServiceRequestQuerySet
@@ -73,7 +74,7 @@ class ServiceRequest(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = ServiceRequestQuerySet.as_manager()
+    objects = scoped_manager(ServiceRequestQuerySet)
 
     class Meta:
         verbose_name = "服务需求"

@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 from members.models import Branch, Member
 
 from ..querysets import BeneficiaryQuerySet, ServiceTeamQuerySet, TeamMembershipQuerySet
@@ -43,7 +44,7 @@ class ServiceTeam(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = ServiceTeamQuerySet.as_manager()
+    objects = scoped_manager(ServiceTeamQuerySet)
 
     class Meta:
         verbose_name = "服务队"
@@ -67,7 +68,7 @@ class TeamMembership(models.Model):
     history = HistoricalRecords()
 
     branch_path = "team__branch"
-    objects = TeamMembershipQuerySet.as_manager()
+    objects = scoped_manager(TeamMembershipQuerySet)
 
     class Meta:
         verbose_name = "队员"
@@ -102,7 +103,7 @@ class Beneficiary(models.Model):
     history = HistoricalRecords()
 
     branch_path = "branch"
-    objects = BeneficiaryQuerySet.as_manager()
+    objects = scoped_manager(BeneficiaryQuerySet)
 
     class Meta:
         verbose_name = "服务对象单位"

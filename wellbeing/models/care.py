@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date, validate_reasonable_year
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from members.models import Branch, Member
 
 from ..querysets import (
@@ -35,7 +36,7 @@ class CareBudget(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view",)
-    objects = CareBudgetQuerySet.as_manager()
+    objects = scoped_manager(CareBudgetQuerySet)
 
     class Meta:
         verbose_name = "慰问经费预算"
@@ -125,7 +126,7 @@ class CampaignEntry(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = CampaignEntryQuerySet.as_manager()
+    objects = scoped_manager(CampaignEntryQuerySet)
 
     class Meta:
         verbose_name = "走访名单"
@@ -186,7 +187,7 @@ class CondolenceVisit(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = CondolenceVisitQuerySet.as_manager()
+    objects = scoped_manager(CondolenceVisitQuerySet)
 
     class Meta:
         verbose_name = "走访慰问"
@@ -222,7 +223,7 @@ class CondolenceVisitPhoto(BranchPhoto):
 
     branch_path = "visit__member__branch"
     upload_folder = "wellbeing/visits"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta(BranchPhoto.Meta):
         verbose_name = "走访照片"
@@ -264,7 +265,7 @@ class HardshipCase(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = HardshipCaseQuerySet.as_manager()
+    objects = scoped_manager(HardshipCaseQuerySet)
 
     class Meta:
         verbose_name = "帮扶对象"
@@ -289,7 +290,7 @@ class HardshipFollowUp(models.Model):
     history = HistoricalRecords()
 
     branch_path = "case__member__branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "帮扶跟进"

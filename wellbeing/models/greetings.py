@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from members.models import Member
 
 from ..querysets import GreetingQuerySet
@@ -153,7 +154,7 @@ class BirthdayPreference(models.Model):
     history = HistoricalRecords()
 
     branch_path = "member__branch"
-    objects = ScopedQuerySet.as_manager()
+    objects = scoped_manager(ScopedQuerySet)
 
     class Meta:
         verbose_name = "生日偏好"
@@ -237,7 +238,7 @@ class Greeting(models.Model):
 
     branch_path = "member__branch"
     officer_actions = ("view", "change")
-    objects = GreetingQuerySet.as_manager()
+    objects = scoped_manager(GreetingQuerySet)
 
     class Meta:
         verbose_name = "生日祝福"

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from core.idcard import mask_phone
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 from members.models import Branch, Member
 
 from ..querysets import InquiryLogQuerySet, InquiryQuerySet
@@ -97,7 +98,7 @@ class Inquiry(models.Model):
     history = HistoricalRecords(excluded_fields=["last_reminded_on"])
 
     branch_path = "branch"
-    objects = InquiryQuerySet.as_manager()
+    objects = scoped_manager(InquiryQuerySet)
 
     class Meta:
         verbose_name = "来信来访来电"
@@ -162,7 +163,7 @@ class InquiryLog(models.Model):
     history = HistoricalRecords()
 
     branch_path = "inquiry__branch"
-    objects = InquiryLogQuerySet.as_manager()
+    objects = scoped_manager(InquiryLogQuerySet)
 
     class Meta:
         verbose_name = "办理记录"

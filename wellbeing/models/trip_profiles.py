@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core.parsing import validate_reasonable_date
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from members.models import Member
 
 
@@ -70,7 +71,7 @@ class MemberWorkProfile(models.Model):
 
     branch_path = "member__branch"
     officer_actions = ("view", "add", "change")
-    objects = MemberWorkProfileQuerySet.as_manager()
+    objects = scoped_manager(MemberWorkProfileQuerySet)
 
     class Meta:
         verbose_name = "疗休养工作与健康情况"

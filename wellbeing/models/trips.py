@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.parsing import validate_reasonable_date
 from core.querysets import ScopedQuerySet
+from core.scoping import scoped_manager
 from members.models import Branch, Member
 
 from .trip_profiles import PriorityGroup
@@ -203,7 +204,7 @@ class TripQuota(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view",)
-    objects = TripQuotaQuerySet.as_manager()
+    objects = scoped_manager(TripQuotaQuerySet)
 
     class Meta:
         verbose_name = "分会名额"
@@ -298,7 +299,7 @@ class Nomination(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view", "add")
-    objects = NominationQuerySet.as_manager()
+    objects = scoped_manager(NominationQuerySet)
 
     class Meta:
         verbose_name = "疗休养推荐"
@@ -370,7 +371,7 @@ class SafetyCheck(models.Model):
 
     branch_path = "nomination__branch"
     officer_actions = ("view", "add", "change")
-    objects = SafetyCheckQuerySet.as_manager()
+    objects = scoped_manager(SafetyCheckQuerySet)
 
     class Meta:
         verbose_name = "出发前安全核查"

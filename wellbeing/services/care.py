@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from core.dates import years_before
 from core.errors import DomainError
 from core.roles import is_association_staff
+from core.scoping import scopes_disabled
 from core.states import check_transition
 from members.models import Branch, Member
 
@@ -76,15 +77,19 @@ def care_budget_check(
 ) -> BudgetCheck:
     """How a visit costing ``cost`` would stand against its budget line (read-only unless ``lock``)."""
     branch_id = None if paid_by_association else member.branch_id
-    payer = "市协会本级" if branch_id is None else Branch.objects.get(pk=branch_id).name
-    budgets = CareBudget.objects.for_payer(branch_id=branch_id, year=visit_date.year)
-    if lock:
-        budgets = budgets.order_by("pk").select_for_update(of=("self",))
-    budget = budgets.first()
-    visits = CondolenceVisit.objects.charged_to(branch_id=branch_id, year=visit_date.year)
-    if exclude_visit_id:
-        visits = visits.exclude(pk=exclude_visit_id)
-    return BudgetCheck(payer=payer, budget=budget, spent=visits.spending(), cost=Decimal(cost or 0))
+    # A budget line is the payer's: the association's line is spent by visits of every branch,
+    # so its spending is counted unscoped (only the line and a total leave this block).
+    with scopes_disabled():
+        payer = "市协会本级" if branch_id is None else Branch.objects.get(pk=branch_id).name
+        budgets = CareBudget.objects.for_payer(branch_id=branch_id, year=visit_date.year)
+        if lock:
+            budgets = budgets.order_by("pk").select_for_update(of=("self",))
+        budget = budgets.first()
+        visits = CondolenceVisit.objects.charged_to(branch_id=branch_id, year=visit_date.year)
+        if exclude_visit_id:
+            visits = visits.exclude(pk=exclude_visit_id)
+        spent = visits.spending()
+    return BudgetCheck(payer=payer, budget=budget, spent=spent, cost=Decimal(cost or 0))
 
 
 def condolence_visit_save(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q
 
 from core.dates import years_before
+from core.scoping import scopes_disabled
 from members.models import Member
 
 from ..models import ACTIVE_NOMINATION, HealthStatus, Nomination, PriorityGroup, TripRules, TripStatus
@@ -39,6 +40,7 @@ def previous_trip_nominations(*, member, trip, rules):
     )
 
 
+@scopes_disabled()  # a member's trip history counts every branch's nominations (a transferred member keeps it)
 def eligibility_reasons(
     *, member, trip, rules: TripRules | None = None, exclude_nomination=None
 ) -> list[str]:
@@ -113,6 +115,7 @@ def last_trip_date(*, member, before: datetime.date) -> datetime.date | None:
     return nomination
 
 
+@scopes_disabled()  # a member's trip history counts every branch's nominations (a transferred member keeps it)
 def priority_for(*, member, trip, rules: TripRules | None = None) -> Priority:
     """The member's priority score for a trip, with the part each rule contributed."""
     rules = rules or TripRules.load()
@@ -156,6 +159,7 @@ def eligible_members(*, on: datetime.date, rules: TripRules | None = None, membe
     return qs.filter(health_ok)
 
 
+@scopes_disabled()  # a member's trip history counts every branch's nominations (a transferred member keeps it)
 def never_been(members):
     """Members never confirmed on a trip that was not cancelled (the fairness view)."""
     went = Nomination.objects.counted_as_trip().filter(member=OuterRef("pk"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.errors import ConflictError, DomainError
 from core.notifications import notify_branch
 from core.roles import is_association_staff
+from core.scoping import scopes_disabled
 from core.states import check_transition
 from members.models import Member
 
@@ -61,13 +62,18 @@ def _notify_after_commit(*, branch_id: int, subject: str, body: str) -> None:
 
 def place_available(*, trip, branch_id) -> str | None:
     """None when the branch may take one more place on the trip, else the Chinese reason."""
-    quota = (
-        TripQuota.objects.filter(trip=trip, branch_id=branch_id).values_list("places", flat=True).first() or 0
-    )
-    holding = Nomination.objects.filter(trip=trip, status__in=HOLDING)
-    if holding.filter(branch_id=branch_id).count() >= quota:
+    # The trip's places are shared by every branch: an officer's nomination is counted against
+    # all branches' holders (only counts leave this block).
+    with scopes_disabled():
+        quota = (
+            TripQuota.objects.filter(trip=trip, branch_id=branch_id).values_list("places", flat=True).first()
+            or 0
+        )
+        holding = Nomination.objects.filter(trip=trip, status__in=HOLDING)
+        branch_held, trip_held = holding.filter(branch_id=branch_id).count(), holding.count()
+    if branch_held >= quota:
         return f"本分会名额（{quota}人）已满"
-    if holding.count() >= trip.capacity:
+    if trip_held >= trip.capacity:
         return f"本团总名额（{trip.capacity}人）已满"
     return None
 

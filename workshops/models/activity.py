@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date, validate_reasonable_year
+from core.scoping import scoped_manager
 
 from ..querysets import ActivityQuerySet, SubsidyQuerySet, WorkshopScopedQuerySet
 from .workshop import Workshop
@@ -43,7 +44,7 @@ class Subsidy(models.Model):
 
     branch_path = "workshop__branch"
     officer_actions = ("view",)
-    objects = SubsidyQuerySet.as_manager()
+    objects = scoped_manager(SubsidyQuerySet)
 
     class Meta:
         verbose_name = "经费补助"
@@ -88,7 +89,7 @@ class WorkshopActivity(models.Model):
     history = HistoricalRecords(m2m_fields=[presenters])
 
     branch_path = "workshop__branch"
-    objects = ActivityQuerySet.as_manager()
+    objects = scoped_manager(ActivityQuerySet)
 
     class Meta:
         verbose_name = "活动"
@@ -129,7 +130,7 @@ class ActivityPhoto(BranchPhoto):
 
     branch_path = "activity__workshop__branch"
     upload_folder = "workshops/activities"
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta(BranchPhoto.Meta):
         verbose_name = "活动照片"
@@ -154,7 +155,7 @@ class CoverageTarget(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view",)
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "建设目标"

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BranchAttachment
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager, scopes_disabled
 
 from ..querysets import AssessmentQuerySet, WorkshopScopedQuerySet
 from .workshop import Workshop
@@ -53,7 +54,10 @@ class Standard(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.pk is not None and self.assessments.exists()
+        if self.pk is None:
+            return False
+        with scopes_disabled():  # a global fact: an assessment in any branch freezes the standard
+            return self.assessments.exists()
 
 
 class Dimension(models.Model):
@@ -149,7 +153,7 @@ class Assessment(models.Model):
 
     branch_path = "workshop__branch"
     officer_actions = ("view",)
-    objects = AssessmentQuerySet.as_manager()
+    objects = scoped_manager(AssessmentQuerySet)
 
     class Meta:
         verbose_name = "评估"
@@ -193,7 +197,7 @@ class AssessmentScore(models.Model):
 
     branch_path = "assessment__workshop__branch"
     officer_actions = ("view",)
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "评分"
@@ -220,7 +224,7 @@ class AssessmentAttachment(BranchAttachment):
     branch_path = "assessment__workshop__branch"
     officer_actions = ("view",)
     upload_folder = "workshops/assessments"
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta(BranchAttachment.Meta):
         verbose_name = "附件"

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BranchPhoto
 from core.parsing import validate_reasonable_date
+from core.scoping import scoped_manager
 
 from ..querysets import WorkshopQuerySet, WorkshopScopedQuerySet
 
@@ -77,7 +78,7 @@ class Workshop(models.Model):
 
     branch_path = "branch"
     officer_actions = ("view", "add", "change")
-    objects = WorkshopQuerySet.as_manager()
+    objects = scoped_manager(WorkshopQuerySet)
 
     class Meta:
         verbose_name = "劳模工匠之家"
@@ -200,7 +201,7 @@ class WorkshopTransition(models.Model):
 
     branch_path = "workshop__branch"
     officer_actions = ("view",)
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta:
         verbose_name = "流转记录"
@@ -231,7 +232,7 @@ class WorkshopPhoto(BranchPhoto):
 
     branch_path = "workshop__branch"
     upload_folder = "workshops/photos"
-    objects = WorkshopScopedQuerySet.as_manager()
+    objects = scoped_manager(WorkshopScopedQuerySet)
 
     class Meta(BranchPhoto.Meta):
         verbose_name = "照片"

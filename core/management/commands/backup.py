@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.backups import BackupError, backup_create
+from core.scoping import scopes_disabled
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         default = f"backups/laomo-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar"
         parser.add_argument("--output", default=default, help=f"输出文件（默认 {default}）")
 
+    @scopes_disabled()  # system job: the whole database, every branch
     def handle(self, *args, output, **options):
         try:
             path = backup_create(output=Path(output))

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.backups import BackupError, backup_restore, table_counts
+from core.scoping import scopes_disabled
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="backup 命令生成的 .tar 文件")
 
+    @scopes_disabled()  # system job: the whole database, every branch
     def handle(self, *args, file, **options):
         try:
             manifest = backup_restore(source=Path(file))

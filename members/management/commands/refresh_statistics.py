@@ -2,12 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
+from core.scoping import scopes_disabled
 from members.services import statistics_snapshot_refresh
 
 
 class Command(BaseCommand):
     help = "重新计算统计快照（名册统计页与首页的人数、荣誉数）。"
 
+    @scopes_disabled()  # system job: the snapshot counts every branch
     def handle(self, *args, **options):
         snapshot = statistics_snapshot_refresh()
         self.stdout.write(

@@ -13,6 +13,7 @@ from django.db import transaction
 from core.idcard import parse_id_number
 from core.permissions import sync_role_groups
 from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP
+from core.scoping import scopes_disabled
 from members.demo import (
     DISTRICTS,
     EMPLOYERS,
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, members, seed, registry_only=False, **options):
         sync_role_groups()
         branches = self.seed_branches()

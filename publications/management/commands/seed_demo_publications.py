@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.scoping import scopes_disabled
 from members.models import Member
 from publications.isbn import isbn13_check_digit
 from publications.models import Article, Book, BookDistribution, Exhibition, NewsletterIssue, Work
@@ -58,6 +59,7 @@ class Command(BaseCommand):
     help = "创建《劳模工匠坊》演示期刊（已发布，含文章）、一册丛书和一次展览（可重复运行，不会重复创建）。"
 
     @transaction.atomic
+    @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, **options):
         issue = self.seed_issue()
         book = self.seed_book()

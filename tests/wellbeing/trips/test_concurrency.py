@@ -6,11 +6,22 @@ import pytest
 from django.db import connection
 
 from core.errors import DomainError
+from core.scoping import user_scope_for_request
 from tests import factories as f
 from wellbeing.models import Nomination
 from wellbeing.services.trips import nomination_approve, nomination_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def as_user(user, call):
+    """A new thread has no scope: enter the one the request's middleware would for ``user``."""
+
+    def scoped():
+        with user_scope_for_request(user):
+            return call()
+
+    return scoped
 
 
 def race(*calls):
@@ -48,8 +59,8 @@ def test_two_officers_racing_for_the_last_place_exactly_one_gets_it(xihu, binjia
     b = f.WorkProfileFactory(member__branch=binjiang).member
 
     results, errors = race(
-        lambda: nomination_create(trip=trip, member=a, actor=xihu_officer),
-        lambda: nomination_create(trip=trip, member=b, actor=binjiang_officer),
+        as_user(xihu_officer, lambda: nomination_create(trip=trip, member=a, actor=xihu_officer)),
+        as_user(binjiang_officer, lambda: nomination_create(trip=trip, member=b, actor=binjiang_officer)),
     )
 
     assert errors == [None, None]
@@ -69,8 +80,8 @@ def test_two_staff_approving_waitlisted_nominees_for_one_freed_place_exactly_one
     )
 
     results, errors = race(
-        lambda: nomination_approve(nomination=first, actor=staff_a),
-        lambda: nomination_approve(nomination=second, actor=staff_b),
+        as_user(staff_a, lambda: nomination_approve(nomination=first, actor=staff_a)),
+        as_user(staff_b, lambda: nomination_approve(nomination=second, actor=staff_b)),
     )
 
     assert sum(r is not None for r in results) == 1

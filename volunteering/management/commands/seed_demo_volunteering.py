@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.scoping import scopes_disabled
 from members.models import Branch, Member
 from volunteering import services
 from volunteering.models import (
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="随机种子")
 
     @transaction.atomic
+    @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, seed, **options):
         counts = {"teams": 0, "events": 0}
         today = datetime.date.today()

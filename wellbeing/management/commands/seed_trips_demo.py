@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.roles import ASSOCIATION_GROUP
+from core.scoping import scopes_disabled
 from members.models import Branch, Member
 from wellbeing.models import (
     ConvalescenceTrip,
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="随机种子")
 
     @transaction.atomic
+    @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, seed, **options):
         rng = random.Random(seed)
         actor = (

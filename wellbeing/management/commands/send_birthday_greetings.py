@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.scoping import scopes_disabled
 from wellbeing.models import Greeting
 from wellbeing.services.greetings import birthday_greetings_send
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", help="日期，格式 YYYY-MM-DD（默认今天）")
 
+    @scopes_disabled()  # system job: the day's greetings, every branch
     def handle(self, *args, **options):
         if options["date"]:
             try:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP
+from core.scoping import scopes_disabled
 from members.models import Branch, Member
 from workshops.models import (
     Assessment,
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2021, help="随机种子")
 
     @transaction.atomic
+    @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, seed, **options):
         seed_standard(Standard, Dimension, Criterion)
         branches = list(Branch.objects.order_by("sort_order", "pk"))
