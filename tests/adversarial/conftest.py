@@ -52,3 +52,12 @@ def world(django_db_setup, django_db_blocker):
             for logger, level in zip(quiet, levels, strict=True):
                 logger.setLevel(level)
             shutil.rmtree(media, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """In parallel runs (--dist loadgroup) the seven roles of one door go to one worker: the
+    door's discovery (its form, links and JSON, read as association staff) is made once."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if item.module.__name__.endswith(".test_matrix") and callspec is not None:
+            item.add_marker(pytest.mark.xdist_group(f"door:{callspec.params['door_id']}"))
