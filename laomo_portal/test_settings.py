@@ -1,6 +1,8 @@
 """Test settings: the environment's database and broker, a fast hasher, no HTTPS redirect."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from urllib.parse import urlsplit
 
@@ -35,12 +37,21 @@ CSRF_COOKIE_SECURE = False
 # Eager unless a test starts a real worker (marker celery_worker) and asks otherwise.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+
+
+def _scratch_dir(prefix: str) -> str:
+    """A temporary directory of this process, removed when it exits (not by forked children)."""
+    path, owner = tempfile.mkdtemp(prefix=prefix), os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(path, ignore_errors=True))
+    return path
+
+
 # Collected static files are not needed by tests (the admin's pages render without them).
-STATIC_ROOT = tempfile.mkdtemp(prefix="laomo-static-test-")
+STATIC_ROOT = _scratch_dir("laomo-static-test-")
 # Fresh public and private directories per test process (each xdist worker has its own),
 # unless a test's subprocess is handed them.
-MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="laomo-media-test-")
-_PRIVATE = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(prefix="laomo-private-test-")
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or _scratch_dir("laomo-media-test-")
+_PRIVATE = os.environ.get("PRIVATE_MEDIA_ROOT") or _scratch_dir("laomo-private-test-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
