@@ -28,7 +28,7 @@ run: migrate
 # (--reuse-db: run `make test` again after changing migrations). PYTEST_ARGS comes last and
 # wins, e.g. PYTEST_ARGS="-n 0 tests/members" for one serial directory.
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 test: install
 	$(PY) -m pytest $(PYTEST_PARALLEL) --create-db $(PYTEST_ARGS)
 
