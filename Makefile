@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MEMBERS ?= 300
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint bench bench-province backup restore migrate clean
+.PHONY: install run test test-fast lint bench bench-province backup restore migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,17 @@ run: migrate
 	$(PY) manage.py seed_demo --members $(MEMBERS)
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
+# In parallel (pytest-xdist): TEST_WORKERS processes, `xdist_group`-marked tests together on
+# one worker. `make test` builds fresh test databases; `make test-fast` keeps them between runs
+# (--reuse-db: run `make test` again after changing migrations). PYTEST_ARGS comes last and
+# wins, e.g. PYTEST_ARGS="-n 0 tests/members" for one serial directory.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) --create-db $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest $(PYTEST_PARALLEL) --reuse-db $(PYTEST_ARGS)
 
 # Benchmarks (PostgreSQL): each prints the project's figure beside a naive baseline.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/laomo_bench

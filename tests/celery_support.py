@@ -9,6 +9,7 @@ on the way in and on the way out.
 """
 
 import contextlib
+import os
 import socket
 from pathlib import Path
 
@@ -72,7 +73,8 @@ def broker_down():
 
 # Real worker processes on a throwaway Redis (fixtures, registered in tests/conftest.py).
 
-REDIS_PORT = 6390
+# One port per xdist worker (gw0: 6390, gw1: 6391, ...), so parallel workers never meet.
+REDIS_PORT = 6390 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
 SLOW_WORKER = Path(__file__).parent / "portal" / "slow_worker.py"
 
 
@@ -89,14 +91,14 @@ def wait_for(predicate, *, seconds: float, what: str):
 
 @pytest.fixture
 def own_redis():
-    """A throwaway redis-server on 127.0.0.1:6390, stopped after the test."""
+    """A throwaway redis-server on 127.0.0.1:REDIS_PORT, stopped after the test."""
     import shutil
     import subprocess
 
     if shutil.which("redis-server") is None:
         pytest.skip(reason="redis-server is not installed (apt-get install redis-server)")
     if port_open(REDIS_PORT):
-        pytest.skip(reason="port 6390 is busy")
+        pytest.skip(reason=f"port {REDIS_PORT} is busy")
     process = subprocess.Popen(
         ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -1,5 +1,9 @@
 """Shared fixtures: two branches (西湖区, 滨江区) with members and the users of every role."""
 
+import hashlib
+import os
+import tempfile
+
 import pytest
 from django.db import connection
 from django_scopes import scopes_disabled
@@ -13,7 +17,34 @@ from tests.celery_support import (  # noqa: F401  (fixtures)
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """With --reuse-db, SQLite's test database is a file kept between runs (one per checkout
+    and xdist worker, in the temp directory), so a second run skips the migrations. Without it
+    the test database stays in memory. PostgreSQL gets ``test_<name>_gw<K>`` from pytest-django."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3" or not request.config.getoption("reuse_db"):
+        return
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    checkout = hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:10]
+    db.setdefault("TEST", {})["NAME"] = os.path.join(
+        tempfile.gettempdir(), f"laomo-test-{checkout}-{worker}.sqlite3"
+    )
+    # A throwaway file: no fsync, the rollback journal in memory.
+    db.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;"
+
+
+# The longest test (schemathesis against a live server, about 4 minutes): in a parallel run it
+# is handed out first (make test passes --no-loadscope-reorder), so it runs beside the rest
+# instead of alone at the end.
+RUN_FIRST = ("tests/api/test_contract.py::",)
+
+
 def pytest_collection_modifyitems(config, items):
+    if hasattr(config, "workerinput"):  # an xdist worker: the order it hands to the scheduler
+        items.sort(key=lambda item: not item.nodeid.startswith(RUN_FIRST))
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))

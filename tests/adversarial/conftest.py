@@ -1,6 +1,7 @@
-"""One world for the whole matrix: built once per module inside a transaction that is rolled
-back at the end, so the other test modules never see it. Each request of the matrix runs in
-its own savepoint, rolled back after the checks: every request meets the same data."""
+"""One world for the whole matrix: built once for this package (once per xdist worker) inside
+a transaction that is rolled back at the end, so the other test packages never see it. Each
+request of the matrix runs in its own savepoint, rolled back after the checks: every request
+meets the same data."""
 
 import logging
 import shutil
@@ -16,7 +17,7 @@ from .matrix import ROLES
 from .world import build_world
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker):
     media = tempfile.mkdtemp(prefix="laomo-adversarial-media-")
     settings = override_settings(MEDIA_ROOT=media, OTP_REQUIRED_FOR_ASSOCIATION=True)
@@ -52,3 +53,12 @@ def world(django_db_setup, django_db_blocker):
             for logger, level in zip(quiet, levels, strict=True):
                 logger.setLevel(level)
             shutil.rmtree(media, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """In parallel runs (--dist loadgroup) the seven roles of one door go to one worker: the
+    door's discovery (its form, links and JSON, read as association staff) is made once."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if item.module.__name__.endswith(".test_matrix") and callspec is not None:
+            item.add_marker(pytest.mark.xdist_group(f"door:{callspec.params['door_id']}"))
