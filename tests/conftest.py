@@ -39,7 +39,7 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
 # The longest test (schemathesis against a live server, about 4 minutes): in a parallel run it
 # is handed out first (make test passes --no-loadscope-reorder), so it runs beside the rest
 # instead of alone at the end.
-RUN_FIRST = ("tests/api/test_contract.py::",)
+RUN_FIRST = ("tests/portal/test_api_contract.py::",)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,7 +55,7 @@ def _unscoped_test_code():
     """The tests' own ORM calls (factories, assertions, module-scoped worlds) run unscoped, as in
     pretix; a request through the test client still enters its user's scope in ScopeMiddleware
     (django-scopes' ``scope()`` re-enables scoping inside ``scopes_disabled()``), and so does any
-    ``branch_scope(...)`` a test enters. tests/portal/test_scopes.py enters ``scope()`` without a
+    ``branch_scope(...)`` a test enters. tests/core/test_scopes.py enters ``scope()`` without a
     branch to prove the managers refuse to run without one."""
     with scopes_disabled():
         yield
