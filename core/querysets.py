@@ -24,3 +24,16 @@ class ScopedQuerySet(models.QuerySet):
     def in_branch(self, branch_id):
         """Rows that belong to one branch."""
         return self.filter(**{self.model.branch_path: branch_id})
+
+
+def is_branch_owned(model) -> bool:
+    """A model is branch-owned when it says how it reaches its branch."""
+    return hasattr(model, "branch_path")
+
+
+def scoped_queryset(model, user):
+    """The rows of ``model`` a user may pick or see; non-branch-owned models are not narrowed."""
+    manager = model._default_manager
+    if is_branch_owned(model):
+        return manager.visible_to(user)
+    return manager.all()

@@ -17,6 +17,7 @@ from django.urls import path
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
+from core.querysets import scoped_queryset
 from core.second_factor import NOT_ENROLLED_MESSAGE, second_factor_required, second_factor_satisfied
 
 from .dashboard import dashboard_for
@@ -110,8 +111,7 @@ class PortalAdminSite(admin.AdminSite):
         ``visible_to`` for branch-owned models. Out of scope, missing and malformed ids
         answer the same 404.
         """
-        from core.admin.base import scoped_queryset  # see register(): core.admin registers on import
-        from core.admin.input import valid_keys
+        from core.admin.input import valid_keys  # see register(): core.admin registers on import
 
         if not (content_type_id.isascii() and content_type_id.isdigit() and len(content_type_id) <= 9):
             raise Http404

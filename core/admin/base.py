@@ -33,23 +33,11 @@ from core.access import branch_for_new_row
 from core.admin.input import valid_keys
 from core.errors import DomainError
 from core.idcard import mask_id_number, mask_phone
+from core.querysets import is_branch_owned, scoped_queryset
 from core.roles import is_association_staff
 from core.scoping import user_scope
 
 security_logger = logging.getLogger("django.security.DisallowedModelAdminLookup")
-
-
-def is_branch_owned(model) -> bool:
-    """A model is branch-owned when it says how it reaches its branch."""
-    return hasattr(model, "branch_path")
-
-
-def scoped_queryset(model, user):
-    """The rows of ``model`` a user may pick or see; non-branch-owned models are not narrowed."""
-    manager = model._default_manager
-    if is_branch_owned(model):
-        return manager.visible_to(user)
-    return manager.all()
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from core.access import access_object
-from core.admin.base import is_branch_owned, scoped_queryset
 from core.errors import DomainError
+from core.querysets import is_branch_owned, scoped_queryset
 from core.roles import is_association_staff
 from core.scoping import user_scope, user_scope_for_request
 

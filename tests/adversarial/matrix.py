@@ -713,7 +713,7 @@ def oracle_applies(door: Door) -> bool:
     """A binjiang id must answer like a missing one where it names another branch's object:
     doors of branch-owned models, and doors without a model (the content-type shortcut, the
     member pages, /files/, /news/). Stock admins of accounts and catalogues are not scoped."""
-    from core.admin.base import is_branch_owned
+    from core.querysets import is_branch_owned
 
     if not set(id_slots(door)) - {"url", "path"}:
         return False  # the admin's catch-all and public media: no object behind the value

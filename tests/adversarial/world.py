@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.admin.base import is_branch_owned
+from core.querysets import is_branch_owned
 from tests import factories as f
 
 # Distinctive text in every binjiang object: a non-association role must never see it.

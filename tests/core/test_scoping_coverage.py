@@ -11,8 +11,8 @@ from django.db import transaction
 from django.test import Client
 from django_scopes import ScopeError, scope
 
-from core.admin.base import ScopedInline, ScopedModelAdmin, ScopedRelatedFieldListFilter, is_branch_owned
-from core.querysets import ScopedQuerySet
+from core.admin.base import ScopedInline, ScopedModelAdmin, ScopedRelatedFieldListFilter
+from core.querysets import ScopedQuerySet, is_branch_owned
 from core.scoping import BranchScopedManager, Scope, branch_scope
 from laomo_portal.api import router
 

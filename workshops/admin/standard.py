@@ -8,9 +8,10 @@ from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline, scoped_queryset
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from core.audit import access_log_record
 from core.errors import DomainError
+from core.querysets import scoped_queryset
 
 from ..forms import assessment_form_for, score_field_name
 from ..models import Assessment, AssessmentAttachment, Criterion, Dimension, Standard
