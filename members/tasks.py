@@ -9,28 +9,25 @@ from . import services
 from .importing.jobs import member_import_execute, member_import_validate
 from .models import MemberImport
 
+# A PDF render: redelivered if the worker dies, retried with backoff on a storage error (OSError),
+# stopped after two minutes.
+RENDER_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "max_retries": 3,
+    "time_limit": 120,
+    "soft_time_limit": 90,
+}
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=3,
-    time_limit=120,
-    soft_time_limit=90,
-)
+
+@shared_task(**RENDER_TASK_OPTIONS)
 @scopes_disabled()  # acts on one id a scoped door (or the system) handed over
 def certificate_render_task(certificate_id: int, force: bool = False) -> bool:
     return services.certificate_render(certificate_id=certificate_id, force=force)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=3,
-    time_limit=120,
-    soft_time_limit=90,
-)
+@shared_task(**RENDER_TASK_OPTIONS)
 @scopes_disabled()  # acts on one id a scoped door (or the system) handed over
 def card_render_task(card_id: int, force: bool = False) -> bool:
     return services.card_render(card_id=card_id, force=force)

@@ -7,6 +7,7 @@ import tempfile
 import pytest
 from django.db import connection
 from django_scopes import scopes_disabled
+from rest_framework.test import APIClient
 
 from tests import factories as f
 from tests.celery_support import (  # noqa: F401  (fixtures)
@@ -129,3 +130,37 @@ def admin_client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def api():
+    """An API client that is not logged in."""
+    return APIClient()
+
+
+@pytest.fixture
+def users(staff_user, xihu_officer, binjiang_officer, xihu_member, binjiang_member):
+    """The API tests' five roles: association staff, officer of 西湖区 (A) and of 滨江区 (B), the member
+    account linked to 西湖甲, anonymous (None). Both branches' members exist."""
+    return {
+        "staff": staff_user,
+        "officer_a": xihu_officer,
+        "officer_b": binjiang_officer,
+        "member": f.member_user(xihu_member),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def api_as(users):
+    """A fresh API client authenticated as a role of ``users`` (or as a given user; None or
+    "anonymous" stays anonymous)."""
+
+    def client_for(who):
+        user = users[who] if isinstance(who, str) else who
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for

@@ -143,21 +143,31 @@ def certificates_issue_bulk(*, members, actor, purpose: str) -> tuple[list[Certi
     return issued, refused
 
 
-def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
-    """Revoke a valid certificate with a reason; verification then answers 已撤销."""
+def _revoke(document, reason: str, *, reason_required: str, already_revoked: str, **stamps):
+    """Revoke a certificate or card with a reason, under a row lock so that two revocations
+    cannot both pass the transition check; ``stamps`` are further fields to set (who, when)."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写撤销原因。", code="reason_required")
+        raise DomainError(reason_required, code="reason_required")
+    model = type(document)
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if not can_transition(certificate, Certificate.Status.REVOKED):
-            raise ConflictError("该证明已撤销。", code="already_revoked")
-        certificate.status = Certificate.Status.REVOKED
-        certificate.revoked_reason = reason[:200]
-        certificate.revoked_at = timezone.now()
-        certificate.revoked_by = actor
-        certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by"])
-    return certificate
+        document = model.objects.select_for_update().get(pk=document.pk)
+        if not can_transition(document, model.Status.REVOKED):
+            raise ConflictError(already_revoked, code="already_revoked")
+        document.status = model.Status.REVOKED
+        document.revoked_reason = reason[:200]
+        for field, value in stamps.items():
+            setattr(document, field, value)
+        document.save(update_fields=["status", "revoked_reason", *stamps])
+    return document
+
+
+def certificate_revoke(*, certificate, actor, reason: str) -> Certificate:
+    """Revoke a valid certificate with a reason; verification then answers 已撤销."""
+    return _revoke(
+        certificate, reason, reason_required="请填写撤销原因。", already_revoked="该证明已撤销。",
+        revoked_at=timezone.now(), revoked_by=actor,
+    )  # fmt: skip
 
 
 def verify_url(serial: str, code: str) -> str:
@@ -267,17 +277,7 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
 
 def card_revoke(*, card, actor, reason: str) -> CraftsmanCard:
     """Cancel a card (lost, title revoked…); verification then answers 已注销."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("请填写注销原因。", code="reason_required")
-    with transaction.atomic():
-        card = CraftsmanCard.objects.select_for_update().get(pk=card.pk)
-        if not can_transition(card, CraftsmanCard.Status.REVOKED):
-            raise ConflictError("该匠心卡已注销。", code="already_revoked")
-        card.status = CraftsmanCard.Status.REVOKED
-        card.revoked_reason = reason[:200]
-        card.save(update_fields=["status", "revoked_reason"])
-    return card
+    return _revoke(card, reason, reason_required="请填写注销原因。", already_revoked="该匠心卡已注销。")
 
 
 def card_context(card) -> dict:

@@ -4,43 +4,16 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
-from rest_framework.test import APIClient
 
 from core.models import AccessLog
 from members import services
 from members.models import Certificate, CraftsmanCard
 from tests import factories as f
+from tests.api_helpers import assert_like_missing, assert_list, assert_statuses, scoped_detail, scoped_list
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4 test certificate"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def member_account(xihu_member):
-    return f.member_user(xihu_member)
-
-
-@pytest.fixture
-def users(staff_user, xihu_officer, binjiang_officer, member_account):
-    return {
-        "staff": staff_user,
-        "officer_a": xihu_officer,
-        "officer_b": binjiang_officer,
-        "member": member_account,
-        "anonymous": None,
-    }
-
-
-def as_user(api, user):
-    if user is not None:
-        api.force_authenticate(user)
-    return api
 
 
 def ready(certificate):
@@ -62,54 +35,28 @@ def binjiang_cert(binjiang_member, staff_user):
     return ready(services.certificate_issue(member=binjiang_member, actor=staff_user, purpose="疗休养"))
 
 
-@pytest.mark.parametrize(
-    ("role", "status", "serials"),
-    [
-        ("staff", 200, {"xihu", "binjiang"}),
-        ("officer_a", 200, {"xihu"}),
-        ("officer_b", 200, {"binjiang"}),
-        ("member", 403, None),
-        ("anonymous", 401, None),
-    ],
-)
-def test_certificate_list_per_role(api, users, xihu_cert, binjiang_cert, role, status, serials):
-    response = as_user(api, users[role]).get("/api/certificates/")
-    assert response.status_code == status
-    if serials is not None:
-        names = {"xihu": xihu_cert.serial, "binjiang": binjiang_cert.serial}
-        assert {c["serial"] for c in response.json()["results"]} == {names[s] for s in serials}
+@scoped_list({"xihu", "binjiang"}, {"xihu"}, {"binjiang"})
+def test_certificate_list_per_role(api_as, xihu_cert, binjiang_cert, role, status, expected):
+    serials = {"xihu": xihu_cert.serial, "binjiang": binjiang_cert.serial}
+    expected = None if expected is None else {serials[s] for s in expected}
+    assert_list(api_as(role), "/api/certificates/", status, "serial", expected)
 
 
-@pytest.mark.parametrize(
-    ("role", "xihu_status", "binjiang_status"),
-    [
-        ("staff", 200, 200),
-        ("officer_a", 200, 404),
-        ("officer_b", 404, 200),
-        ("member", 403, 403),
-        ("anonymous", 401, 401),
-    ],
-)
-def test_certificate_detail_per_role(
-    api, users, xihu_cert, binjiang_cert, role, xihu_status, binjiang_status
-):
-    client = as_user(api, users[role])
-    assert client.get(f"/api/certificates/{xihu_cert.pk}/").status_code == xihu_status
-    assert client.get(f"/api/certificates/{binjiang_cert.pk}/").status_code == binjiang_status
+@scoped_detail
+def test_certificate_detail_per_role(api_as, xihu_cert, binjiang_cert, role, xihu_status, binjiang_status):
+    assert_statuses(
+        api_as(role), "/api/certificates/{}/", {xihu_cert.pk: xihu_status, binjiang_cert.pk: binjiang_status}
+    )
 
 
-def test_other_branch_certificate_answers_like_missing(api, users, binjiang_cert):
-    client = as_user(api, users["officer_a"])
-    other = client.get(f"/api/certificates/{binjiang_cert.pk}/download/")
-    missing = client.get(f"/api/certificates/{binjiang_cert.pk + 10_000}/download/")
-    assert other.status_code == missing.status_code == 404
-    assert other.json() == missing.json()
+def test_other_branch_certificate_answers_like_missing(api_as, binjiang_cert):
+    assert_like_missing(api_as("officer_a"), "/api/certificates/{}/download/", binjiang_cert.pk)
 
 
-def test_representation_carries_render_state(api, users, xihu_member, staff_user):
+def test_representation_carries_render_state(api_as, xihu_member, staff_user):
     f.HonorFactory(member=xihu_member)
     pending = services.certificate_issue(member=xihu_member, actor=staff_user, purpose="其他")
-    data = as_user(api, users["officer_a"]).get(f"/api/certificates/{pending.pk}/").json()
+    data = api_as("officer_a").get(f"/api/certificates/{pending.pk}/").json()
     assert (data["render_state"], data["render_state_label"], data["is_ready"]) == (
         "pending",
         "生成中",
@@ -117,9 +64,9 @@ def test_representation_carries_render_state(api, users, xihu_member, staff_user
     )
 
 
-def test_officer_requests_certificate_for_own_branch_member(api, users, xihu_member):
+def test_officer_requests_certificate_for_own_branch_member(api_as, users, xihu_member):
     f.HonorFactory(member=xihu_member)
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         "/api/certificates/", {"member": xihu_member.pk, "purpose": "子女入学"}, format="json"
     )
     assert response.status_code == 201
@@ -127,27 +74,27 @@ def test_officer_requests_certificate_for_own_branch_member(api, users, xihu_mem
     assert certificate.member == xihu_member and certificate.issued_by == users["officer_a"]
 
 
-def test_officer_cannot_request_for_other_branch_member(api, users, binjiang_member):
+def test_officer_cannot_request_for_other_branch_member(api_as, binjiang_member):
     f.HonorFactory(member=binjiang_member)
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         "/api/certificates/", {"member": binjiang_member.pk, "purpose": "子女入学"}, format="json"
     )
     assert response.status_code == 400 and "member" in response.json()
     assert not Certificate.objects.exists()
 
 
-def test_request_without_honours_answers_domain_error(api, users, xihu):
+def test_request_without_honours_answers_domain_error(api_as, xihu):
     bare = f.MemberFactory(branch=xihu)
     bare.honors.all().delete()
-    response = as_user(api, users["staff"]).post(
+    response = api_as("staff").post(
         "/api/certificates/", {"member": bare.pk, "purpose": "其他"}, format="json"
     )
     assert response.status_code == 400 and response.json()["code"] == "no_honors"
 
 
-def test_mass_assignment_of_serial_status_and_render_state_ignored(api, users, xihu_member):
+def test_mass_assignment_of_serial_status_and_render_state_ignored(api_as, xihu_member):
     f.HonorFactory(member=xihu_member)
-    response = as_user(api, users["staff"]).post(
+    response = api_as("staff").post(
         "/api/certificates/",
         {"member": xihu_member.pk, "purpose": "其他", "serial": "FAKE-1", "status": "revoked",
          "render_state": "ready", "issued_by": 1, "branch": 999},
@@ -163,8 +110,8 @@ def test_mass_assignment_of_serial_status_and_render_state_ignored(api, users, x
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_certificate_cannot_be_edited_or_deleted(api, users, xihu_cert, method):
-    response = getattr(as_user(api, users["staff"]), method)(
+def test_certificate_cannot_be_edited_or_deleted(api_as, xihu_cert, method):
+    response = getattr(api_as("staff"), method)(
         f"/api/certificates/{xihu_cert.pk}/", {"status": "revoked"}, format="json"
     )
     assert response.status_code == 405
@@ -173,8 +120,8 @@ def test_certificate_cannot_be_edited_or_deleted(api, users, xihu_cert, method):
 
 
 @pytest.mark.parametrize(("role", "status"), [("staff", 200), ("officer_a", 403), ("member", 403)])
-def test_revoke_is_association_staff_only(api, users, xihu_cert, role, status):
-    response = as_user(api, users[role]).post(
+def test_revoke_is_association_staff_only(api_as, xihu_cert, role, status):
+    response = api_as(role).post(
         f"/api/certificates/{xihu_cert.pk}/revoke/", {"reason": "荣誉已撤销"}, format="json"
     )
     assert response.status_code == status
@@ -182,54 +129,54 @@ def test_revoke_is_association_staff_only(api, users, xihu_cert, role, status):
     assert (xihu_cert.status == "revoked") == (status == 200)
 
 
-def test_revoking_twice_answers_409(api, users, xihu_cert):
-    client = as_user(api, users["staff"])
+def test_revoking_twice_answers_409(api_as, xihu_cert):
+    client = api_as("staff")
     client.post(f"/api/certificates/{xihu_cert.pk}/revoke/", {"reason": "错误开具"}, format="json")
     response = client.post(f"/api/certificates/{xihu_cert.pk}/revoke/", {"reason": "错误开具"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "already_revoked"
 
 
-def test_officer_download_is_logged(api, users, xihu_cert):
-    response = as_user(api, users["officer_a"]).get(f"/api/certificates/{xihu_cert.pk}/download/")
+def test_officer_download_is_logged(api_as, users, xihu_cert):
+    response = api_as("officer_a").get(f"/api/certificates/{xihu_cert.pk}/download/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     log = AccessLog.objects.get()
     assert log.user == users["officer_a"] and log.action == "download" and xihu_cert.serial in log.target
 
 
-def test_pending_certificate_download_answers_404(api, users, xihu_member, staff_user):
+def test_pending_certificate_download_answers_404(api_as, xihu_member, staff_user):
     f.HonorFactory(member=xihu_member)
     pending = services.certificate_issue(member=xihu_member, actor=staff_user, purpose="其他")
-    assert as_user(api, users["staff"]).get(f"/api/certificates/{pending.pk}/download/").status_code == 404
+    assert api_as("staff").get(f"/api/certificates/{pending.pk}/download/").status_code == 404
     assert not AccessLog.objects.exists()
 
 
 # --- the member's own endpoints (/api/me/...) ---
 
 
-def test_member_lists_only_own_certificates(api, users, xihu_cert, binjiang_cert):
-    response = as_user(api, users["member"]).get("/api/me/certificates/")
+def test_member_lists_only_own_certificates(api_as, xihu_cert, binjiang_cert):
+    response = api_as("member").get("/api/me/certificates/")
     assert response.status_code == 200
     assert [c["serial"] for c in response.json()["results"]] == [xihu_cert.serial]
 
 
-def test_member_downloads_own_certificate_and_it_is_logged(api, users, xihu_cert):
-    response = as_user(api, users["member"]).get(f"/api/me/certificates/{xihu_cert.pk}/download/")
+def test_member_downloads_own_certificate_and_it_is_logged(api_as, users, xihu_cert):
+    response = api_as("member").get(f"/api/me/certificates/{xihu_cert.pk}/download/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     log = AccessLog.objects.get()
     assert log.user == users["member"] and xihu_cert.serial in log.target
 
 
-def test_member_gets_404_for_another_members_certificate(api, users, binjiang_cert):
-    client = as_user(api, users["member"])
+def test_member_gets_404_for_another_members_certificate(api_as, binjiang_cert):
+    client = api_as("member")
     assert client.get(f"/api/me/certificates/{binjiang_cert.pk}/").status_code == 404
     assert client.get(f"/api/me/certificates/{binjiang_cert.pk}/download/").status_code == 404
     assert not AccessLog.objects.exists()
 
 
-def test_member_requests_own_certificate(api, users, xihu_member):
+def test_member_requests_own_certificate(api_as, xihu_member):
     f.HonorFactory(member=xihu_member)
-    response = as_user(api, users["member"]).post(
+    response = api_as("member").post(
         "/api/me/certificates/", {"purpose": "办理公园年卡", "member": 999999}, format="json"
     )
     assert response.status_code == 201
@@ -238,23 +185,22 @@ def test_member_requests_own_certificate(api, users, xihu_member):
 
 
 @pytest.mark.parametrize(("role", "status"), [("anonymous", 401), ("staff", 403), ("officer_a", 403)])
-def test_me_endpoints_need_a_linked_member(api, users, role, status):
-    assert as_user(api, users[role]).get("/api/me/certificates/").status_code == status
+def test_me_endpoints_need_a_linked_member(api_as, role, status):
+    assert api_as(role).get("/api/me/certificates/").status_code == status
 
 
-def test_member_cannot_use_staff_download(api, users, xihu_cert):
-    assert as_user(api, users["member"]).get(f"/api/certificates/{xihu_cert.pk}/download/").status_code == 403
+def test_member_cannot_use_staff_download(api_as, xihu_cert):
+    assert api_as("member").get(f"/api/certificates/{xihu_cert.pk}/download/").status_code == 403
 
 
 def test_certificate_list_query_count_is_bounded(
-    api, users, xihu_member, staff_user, django_assert_max_num_queries
+    api_as, xihu_member, staff_user, django_assert_max_num_queries
 ):
     f.HonorFactory(member=xihu_member)
     for _ in range(5):
         services.certificate_issue(member=xihu_member, actor=staff_user, purpose="其他")
-    client = as_user(api, users["officer_a"])
     with django_assert_max_num_queries(8):
-        response = client.get("/api/certificates/")
+        response = api_as("officer_a").get("/api/certificates/")
     assert len(response.json()["results"]) == 5
 
 
@@ -272,33 +218,21 @@ def cards(xihu_member, binjiang_member):
     return {"xihu": card(xihu_member, "JXK-2026-0001"), "binjiang": card(binjiang_member, "JXK-2026-0002")}
 
 
-@pytest.mark.parametrize(
-    ("role", "status", "numbers"),
-    [
-        ("staff", 200, {"JXK-2026-0001", "JXK-2026-0002"}),
-        ("officer_a", 200, {"JXK-2026-0001"}),
-        ("officer_b", 200, {"JXK-2026-0002"}),
-        ("member", 403, None),
-        ("anonymous", 401, None),
-    ],
-)
-def test_card_list_per_role(api, users, cards, role, status, numbers):
-    response = as_user(api, users[role]).get("/api/cards/")
-    assert response.status_code == status
-    if numbers is not None:
-        assert {c["number"] for c in response.json()["results"]} == numbers
+@scoped_list({"JXK-2026-0001", "JXK-2026-0002"}, {"JXK-2026-0001"}, {"JXK-2026-0002"})
+def test_card_list_per_role(api_as, cards, role, status, expected):
+    assert_list(api_as(role), "/api/cards/", status, "number", expected)
 
 
-def test_officer_gets_404_for_other_branch_card(api, users, cards):
-    assert as_user(api, users["officer_a"]).get(f"/api/cards/{cards['binjiang'].pk}/").status_code == 404
+def test_officer_gets_404_for_other_branch_card(api_as, cards):
+    assert api_as("officer_a").get(f"/api/cards/{cards['binjiang'].pk}/").status_code == 404
 
 
-def test_cards_are_read_only(api, users, cards):
-    response = as_user(api, users["staff"]).post("/api/cards/", {"member": 1}, format="json")
+def test_cards_are_read_only(api_as, cards):
+    response = api_as("staff").post("/api/cards/", {"member": 1}, format="json")
     assert response.status_code == 405
 
 
-def test_member_sees_only_own_card(api, users, cards):
-    client = as_user(api, users["member"])
+def test_member_sees_only_own_card(api_as, cards):
+    client = api_as("member")
     assert [c["number"] for c in client.get("/api/me/cards/").json()["results"]] == ["JXK-2026-0001"]
     assert client.get(f"/api/me/cards/{cards['binjiang'].pk}/").status_code == 404

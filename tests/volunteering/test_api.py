@@ -4,28 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests import factories as f
+from tests.api_helpers import assert_like_missing, assert_list, assert_statuses, scoped_detail, scoped_list
 from volunteering.models import Participation, ServiceEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def users(staff_user, xihu_officer, binjiang_officer, xihu_member):
-    return {
-        "staff": staff_user,
-        "officer_a": xihu_officer,
-        "officer_b": binjiang_officer,
-        "member": f.member_user(xihu_member),
-        "anonymous": None,
-    }
 
 
 @pytest.fixture
@@ -42,55 +26,26 @@ def events(teams, xihu_member, binjiang_member):
     return {"xihu": xihu_event, "binjiang": binjiang_event}
 
 
-def as_user(api, user):
-    if user is not None:
-        api.force_authenticate(user)
-    return api
+@scoped_list({"西湖活动", "滨江活动"}, {"西湖活动"}, {"滨江活动"})
+def test_event_list_per_role(api_as, events, role, status, expected):
+    assert_list(api_as(role), "/api/service-events/", status, "title", expected)
 
 
-@pytest.mark.parametrize(
-    ("role", "status", "titles"),
-    [
-        ("staff", 200, {"西湖活动", "滨江活动"}),
-        ("officer_a", 200, {"西湖活动"}),
-        ("officer_b", 200, {"滨江活动"}),
-        ("member", 403, None),
-        ("anonymous", 401, None),
-    ],
-)
-def test_event_list_per_role(api, users, events, role, status, titles):
-    response = as_user(api, users[role]).get("/api/service-events/")
-    assert response.status_code == status
-    if titles is not None:
-        assert {e["title"] for e in response.json()["results"]} == titles
+@scoped_detail
+def test_event_detail_per_role(api_as, events, role, xihu_status, binjiang_status):
+    assert_statuses(
+        api_as(role),
+        "/api/service-events/{}/",
+        {events["xihu"].pk: xihu_status, events["binjiang"].pk: binjiang_status},
+    )
 
 
-@pytest.mark.parametrize(
-    ("role", "xihu_status", "binjiang_status"),
-    [
-        ("staff", 200, 200),
-        ("officer_a", 200, 404),
-        ("officer_b", 404, 200),
-        ("member", 403, 403),
-        ("anonymous", 401, 401),
-    ],
-)
-def test_event_detail_per_role(api, users, events, role, xihu_status, binjiang_status):
-    client = as_user(api, users[role])
-    assert client.get(f"/api/service-events/{events['xihu'].pk}/").status_code == xihu_status
-    assert client.get(f"/api/service-events/{events['binjiang'].pk}/").status_code == binjiang_status
+def test_other_branch_event_answers_like_missing(api_as, events):
+    assert_like_missing(api_as("officer_a"), "/api/service-events/{}/", events["binjiang"].pk)
 
 
-def test_other_branch_event_answers_like_missing(api, users, events):
-    client = as_user(api, users["officer_a"])
-    other = client.get(f"/api/service-events/{events['binjiang'].pk}/")
-    missing = client.get(f"/api/service-events/{events['binjiang'].pk + 10_000}/")
-    assert other.status_code == missing.status_code == 404
-    assert other.json() == missing.json()
-
-
-def test_event_carries_participations_and_hours(api, users, events, xihu_member):
-    data = as_user(api, users["officer_a"]).get(f"/api/service-events/{events['xihu'].pk}/").json()
+def test_event_carries_participations_and_hours(api_as, events, xihu_member):
+    data = api_as("officer_a").get(f"/api/service-events/{events['xihu'].pk}/").json()
     assert [(p["member"], p["hours"]) for p in data["participations"]] == [(xihu_member.pk, "3.5")]
     assert data["total_hours"] == "3.5" and data["status"] == "done"
 
@@ -102,8 +57,8 @@ def event_payload(team, **extra):
     }  # fmt: skip
 
 
-def test_officer_plans_event_for_own_team_and_status_is_ignored(api, users, teams):
-    response = as_user(api, users["officer_a"]).post(
+def test_officer_plans_event_for_own_team_and_status_is_ignored(api_as, teams):
+    response = api_as("officer_a").post(
         "/api/service-events/", event_payload(teams["xihu"], status="done"), format="json"
     )
     assert response.status_code == 201
@@ -111,24 +66,22 @@ def test_officer_plans_event_for_own_team_and_status_is_ignored(api, users, team
     assert event.team == teams["xihu"] and event.status == "planned"
 
 
-def test_officer_cannot_plan_for_other_branch_team(api, users, teams):
-    response = as_user(api, users["officer_a"]).post(
+def test_officer_cannot_plan_for_other_branch_team(api_as, teams):
+    response = api_as("officer_a").post(
         "/api/service-events/", event_payload(teams["binjiang"]), format="json"
     )
     assert response.status_code == 400 and "team" in response.json()
     assert not ServiceEvent.objects.exists()
 
 
-def test_member_cannot_plan_event(api, users, teams):
-    response = as_user(api, users["member"]).post(
-        "/api/service-events/", event_payload(teams["xihu"]), format="json"
-    )
+def test_member_cannot_plan_event(api_as, teams):
+    response = api_as("member").post("/api/service-events/", event_payload(teams["xihu"]), format="json")
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_event_cannot_be_edited_directly(api, users, events, method):
-    response = getattr(as_user(api, users["staff"]), method)(
+def test_event_cannot_be_edited_directly(api_as, events, method):
+    response = getattr(api_as("staff"), method)(
         f"/api/service-events/{events['xihu'].pk}/", {"status": "cancelled"}, format="json"
     )
     assert response.status_code == 405
@@ -136,10 +89,10 @@ def test_event_cannot_be_edited_directly(api, users, events, method):
     assert events["xihu"].status == "done"
 
 
-def test_officer_records_participation_for_own_member(api, users, teams, xihu):
+def test_officer_records_participation_for_own_member(api_as, teams, xihu):
     event = f.ServiceEventFactory(team=teams["xihu"], status="planned")
     volunteer = f.MemberFactory(branch=xihu)
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         f"/api/service-events/{event.pk}/participations/",
         {"member": volunteer.pk, "hours": "6"},
         format="json",
@@ -148,9 +101,9 @@ def test_officer_records_participation_for_own_member(api, users, teams, xihu):
     assert Participation.objects.get(event=event, member=volunteer).hours == Decimal("6")
 
 
-def test_officer_cannot_record_other_branch_member(api, users, teams, binjiang_member):
+def test_officer_cannot_record_other_branch_member(api_as, teams, binjiang_member):
     event = f.ServiceEventFactory(team=teams["xihu"], status="planned")
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         f"/api/service-events/{event.pk}/participations/", {"member": binjiang_member.pk, "hours": "6"},
         format="json",
     )  # fmt: skip
@@ -158,9 +111,9 @@ def test_officer_cannot_record_other_branch_member(api, users, teams, binjiang_m
     assert not Participation.objects.filter(event=event).exists()
 
 
-def test_cancelled_event_refuses_participation(api, users, teams, xihu_member):
+def test_cancelled_event_refuses_participation(api_as, teams, xihu_member):
     event = f.ServiceEventFactory(team=teams["xihu"], status="cancelled")
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         f"/api/service-events/{event.pk}/participations/",
         {"member": xihu_member.pk, "hours": "2"},
         format="json",
@@ -168,37 +121,34 @@ def test_cancelled_event_refuses_participation(api, users, teams, xihu_member):
     assert response.status_code == 400 and response.json()["code"] == "event_cancelled"
 
 
-def test_complete_without_participants_is_refused(api, users, teams):
+def test_complete_without_participants_is_refused(api_as, teams):
     event = f.ServiceEventFactory(team=teams["xihu"], status="planned", date=datetime.date(2025, 1, 1))
-    response = as_user(api, users["officer_a"]).post(
-        f"/api/service-events/{event.pk}/complete/", {}, format="json"
-    )
+    response = api_as("officer_a").post(f"/api/service-events/{event.pk}/complete/", {}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "no_participants"
 
 
-def test_officer_completes_own_event(api, users, teams, xihu_member):
+def test_officer_completes_own_event(api_as, teams, xihu_member):
     event = f.ServiceEventFactory(team=teams["xihu"], status="planned", date=datetime.date(2025, 1, 1))
     f.ParticipationFactory(event=event, member=xihu_member)
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         f"/api/service-events/{event.pk}/complete/", {"outcome": "解决了设备故障"}, format="json"
     )
     assert response.status_code == 200 and response.json()["status"] == "done"
 
 
-def test_officer_cannot_cancel_other_branch_event(api, users, teams):
+def test_officer_cannot_cancel_other_branch_event(api_as, teams):
     event = f.ServiceEventFactory(team=teams["binjiang"], status="planned")
-    response = as_user(api, users["officer_a"]).post(f"/api/service-events/{event.pk}/cancel/")
+    response = api_as("officer_a").post(f"/api/service-events/{event.pk}/cancel/")
     assert response.status_code == 404
     event.refresh_from_db()
     assert event.status == "planned"
 
 
-def test_event_list_query_count_is_bounded(api, users, teams, xihu, django_assert_max_num_queries):
+def test_event_list_query_count_is_bounded(api_as, teams, xihu, django_assert_max_num_queries):
     for _ in range(5):
         event = f.ServiceEventFactory(team=teams["xihu"])
         for _ in range(3):
             f.ParticipationFactory(event=event, member=f.MemberFactory(branch=xihu))
-    client = as_user(api, users["officer_a"])
     with django_assert_max_num_queries(8):
-        response = client.get("/api/service-events/")
+        response = api_as("officer_a").get("/api/service-events/")
     assert len(response.json()["results"]) == 5

@@ -1,34 +1,12 @@
 """The wellbeing API per role: trips, quotas and nominations (staff, officer A/B, member, anonymous)."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests import factories as f
+from tests.api_helpers import assert_list, assert_statuses, scoped_detail, scoped_list
 from wellbeing.models import Nomination
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def users(staff_user, xihu_officer, binjiang_officer, xihu_member):
-    return {
-        "staff": staff_user,
-        "officer_a": xihu_officer,
-        "officer_b": binjiang_officer,
-        "member": f.member_user(xihu_member),
-        "anonymous": None,
-    }
-
-
-def as_user(api, user):
-    if user is not None:
-        api.force_authenticate(user)
-    return api
 
 
 @pytest.fixture
@@ -57,65 +35,40 @@ def nominations(trip, xihu, binjiang):
     ("role", "status"),
     [("staff", 200), ("officer_a", 403), ("officer_b", 403), ("member", 403), ("anonymous", 401)],
 )
-def test_trip_list_is_association_only_like_the_admin(api, users, trip, role, status):
-    assert as_user(api, users[role]).get("/api/trips/").status_code == status
+def test_trip_list_is_association_only_like_the_admin(api_as, trip, role, status):
+    assert api_as(role).get("/api/trips/").status_code == status
 
 
-@pytest.mark.parametrize(
-    ("role", "status", "branches"),
-    [
-        ("staff", 200, {"西湖区", "滨江区"}),
-        ("officer_a", 200, {"西湖区"}),
-        ("officer_b", 200, {"滨江区"}),
-        ("member", 403, None),
-        ("anonymous", 401, None),
-    ],
-)
-def test_quota_list_per_role(api, users, trip, role, status, branches):
-    response = as_user(api, users[role]).get("/api/trip-quotas/")
-    assert response.status_code == status
-    if branches is not None:
-        assert {q["branch_name"] for q in response.json()["results"]} == branches
+@scoped_list({"西湖区", "滨江区"}, {"西湖区"}, {"滨江区"})
+def test_quota_list_per_role(api_as, trip, role, status, expected):
+    assert_list(api_as(role), "/api/trip-quotas/", status, "branch_name", expected)
 
 
-@pytest.mark.parametrize(
-    ("role", "status", "names"),
-    [
-        ("staff", 200, {"西湖甲", "滨江乙"}),
-        ("officer_a", 200, {"西湖甲"}),
-        ("officer_b", 200, {"滨江乙"}),
-        ("member", 403, None),
-        ("anonymous", 401, None),
-    ],
-)
-def test_nomination_list_per_role(api, users, nominations, role, status, names):
-    response = as_user(api, users[role]).get("/api/nominations/")
-    assert response.status_code == status
-    if names is not None:
-        assert {n["member_name"] for n in response.json()["results"]} == names
+@scoped_list({"西湖甲", "滨江乙"}, {"西湖甲"}, {"滨江乙"})
+def test_nomination_list_per_role(api_as, nominations, role, status, expected):
+    assert_list(api_as(role), "/api/nominations/", status, "member_name", expected)
 
 
-@pytest.mark.parametrize(
-    ("role", "xihu_status", "binjiang_status"),
-    [("staff", 200, 200), ("officer_a", 200, 404), ("officer_b", 404, 200), ("member", 403, 403)],
-)
-def test_nomination_retrieve_out_of_scope_is_404(api, users, nominations, role, xihu_status, binjiang_status):
-    client = as_user(api, users[role])
-    assert client.get(f"/api/nominations/{nominations['xihu'].pk}/").status_code == xihu_status
-    assert client.get(f"/api/nominations/{nominations['binjiang'].pk}/").status_code == binjiang_status
+@scoped_detail
+def test_nomination_retrieve_out_of_scope_is_404(api_as, nominations, role, xihu_status, binjiang_status):
+    assert_statuses(
+        api_as(role),
+        "/api/nominations/{}/",
+        {nominations["xihu"].pk: xihu_status, nominations["binjiang"].pk: binjiang_status},
+    )
 
 
-def test_officer_sees_masked_id_number_and_staff_the_full_one(api, users, nominations):
+def test_officer_sees_masked_id_number_and_staff_the_full_one(api_as, nominations):
     nomination = nominations["xihu"]
-    officer_view = as_user(APIClient(), users["officer_a"]).get(f"/api/nominations/{nomination.pk}/").json()
-    staff_view = as_user(api, users["staff"]).get(f"/api/nominations/{nomination.pk}/").json()
+    officer_view = api_as("officer_a").get(f"/api/nominations/{nomination.pk}/").json()
+    staff_view = api_as("staff").get(f"/api/nominations/{nomination.pk}/").json()
     assert officer_view["member_id_number"] != nomination.member.id_number
     assert staff_view["member_id_number"] == nomination.member.id_number
 
 
-def test_officer_nominates_own_member_through_the_service(api, users, trip, xihu):
+def test_officer_nominates_own_member_through_the_service(api_as, users, trip, xihu):
     member = healthy(xihu, "西湖丙")
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         "/api/nominations/", {"trip": trip.pk, "member": member.pk, "reason": "长期一线"}, format="json"
     )
     assert response.status_code == 201, response.json()
@@ -126,9 +79,9 @@ def test_officer_nominates_own_member_through_the_service(api, users, trip, xihu
     assert [p["label"] for p in parts] == [p["label"] for p in nomination.priority_parts]
 
 
-def test_officer_cannot_nominate_another_branchs_member(api, users, trip, binjiang):
+def test_officer_cannot_nominate_another_branchs_member(api_as, trip, binjiang):
     member = healthy(binjiang, "滨江丙")
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         "/api/nominations/", {"trip": trip.pk, "member": member.pk}, format="json"
     )
     assert response.status_code == 400
@@ -136,87 +89,83 @@ def test_officer_cannot_nominate_another_branchs_member(api, users, trip, binjia
     assert not Nomination.objects.filter(member=member).exists()
 
 
-def test_mass_assigned_status_branch_and_score_are_ignored(api, users, trip, xihu, binjiang):
+def test_mass_assigned_status_branch_and_score_are_ignored(api_as, trip, xihu, binjiang):
     member = healthy(xihu, "西湖丁")
     payload = {
         "trip": trip.pk, "member": member.pk, "status": "approved", "branch": binjiang.pk,
         "priority_score": "999", "decision_note": "自批",
     }  # fmt: skip
-    response = as_user(api, users["officer_a"]).post("/api/nominations/", payload, format="json")
+    response = api_as("officer_a").post("/api/nominations/", payload, format="json")
     assert response.status_code == 201
     nomination = Nomination.objects.get(member=member)
     assert (nomination.status, nomination.branch_id, nomination.decision_note) == ("pending", xihu.pk, "")
     assert nomination.priority_score != 999
 
 
-def test_nomination_to_a_closed_trip_is_refused_with_the_chinese_reason(api, users, trip, xihu):
+def test_nomination_to_a_closed_trip_is_refused_with_the_chinese_reason(api_as, trip, xihu):
     trip.status = "draft"
     trip.save()
     member = healthy(xihu, "西湖戊")
-    response = as_user(api, users["officer_a"]).post(
+    response = api_as("officer_a").post(
         "/api/nominations/", {"trip": trip.pk, "member": member.pk}, format="json"
     )
     assert response.status_code == 400
     assert "不接受推荐" in response.json()["detail"]
 
 
-def test_officer_withdraws_own_nomination(api, users, nominations):
-    response = as_user(api, users["officer_a"]).post(
+def test_officer_withdraws_own_nomination(api_as, nominations):
+    response = api_as("officer_a").post(
         f"/api/nominations/{nominations['xihu'].pk}/withdraw/", {"note": "本人身体原因"}, format="json"
     )
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
 
 
-def test_officer_cannot_withdraw_another_branchs_nomination(api, users, nominations):
-    response = as_user(api, users["officer_a"]).post(
-        f"/api/nominations/{nominations['binjiang'].pk}/withdraw/"
-    )
+def test_officer_cannot_withdraw_another_branchs_nomination(api_as, nominations):
+    response = api_as("officer_a").post(f"/api/nominations/{nominations['binjiang'].pk}/withdraw/")
     assert response.status_code == 404
     nominations["binjiang"].refresh_from_db()
     assert nominations["binjiang"].status == "pending"
 
 
-def test_officer_cannot_approve_own_branchs_nomination(api, users, nominations):
-    response = as_user(api, users["officer_a"]).post(f"/api/nominations/{nominations['xihu'].pk}/approve/")
+def test_officer_cannot_approve_own_branchs_nomination(api_as, nominations):
+    response = api_as("officer_a").post(f"/api/nominations/{nominations['xihu'].pk}/approve/")
     assert response.status_code == 403
     nominations["xihu"].refresh_from_db()
     assert nominations["xihu"].status == "pending"
 
 
-def test_staff_approves_a_nomination(api, users, nominations):
-    response = as_user(api, users["staff"]).post(f"/api/nominations/{nominations['xihu'].pk}/approve/")
+def test_staff_approves_a_nomination(api_as, nominations):
+    response = api_as("staff").post(f"/api/nominations/{nominations['xihu'].pk}/approve/")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "approved"
 
 
-def test_reject_without_a_reason_is_refused_in_chinese(api, users, nominations):
-    response = as_user(api, users["staff"]).post(f"/api/nominations/{nominations['xihu'].pk}/reject/")
+def test_reject_without_a_reason_is_refused_in_chinese(api_as, nominations):
+    response = api_as("staff").post(f"/api/nominations/{nominations['xihu'].pk}/reject/")
     assert response.status_code == 400
     assert response.json()["detail"] == "请填写不通过的原因。"
 
 
-def test_withdrawing_a_withdrawn_nomination_is_refused_in_chinese(api, users, nominations):
-    client = as_user(api, users["staff"])
+def test_withdrawing_a_withdrawn_nomination_is_refused_in_chinese(api_as, nominations):
+    client = api_as("staff")
     client.post(f"/api/nominations/{nominations['xihu'].pk}/withdraw/")
     response = client.post(f"/api/nominations/{nominations['xihu'].pk}/withdraw/")
     assert response.status_code == 400
     assert "无需退出" in response.json()["detail"]
 
 
-def test_nomination_list_query_count_is_bounded(api, users, trip, xihu, django_assert_max_num_queries):
+def test_nomination_list_query_count_is_bounded(api_as, trip, xihu, django_assert_max_num_queries):
     for i in range(8):
         f.NominationFactory(trip=trip, member=healthy(xihu, f"西湖{i}"), status="pending")
-    client = as_user(api, users["officer_a"])
     with django_assert_max_num_queries(8):
-        response = client.get("/api/nominations/")
+        response = api_as("officer_a").get("/api/nominations/")
     assert len(response.json()["results"]) == 8
 
 
-def test_quota_list_query_count_is_bounded(api, users, xihu, django_assert_max_num_queries):
+def test_quota_list_query_count_is_bounded(api_as, xihu, django_assert_max_num_queries):
     for _ in range(6):
         f.TripQuotaFactory(trip=f.TripFactory(), branch=xihu)
-    client = as_user(api, users["officer_a"])
     with django_assert_max_num_queries(8):
-        response = client.get("/api/trip-quotas/")
+        response = api_as("officer_a").get("/api/trip-quotas/")
     assert len(response.json()["results"]) == 6
