@@ -1,10 +1,16 @@
 """Write path of the access log: every export, download and full-ID view calls access_log_record."""
 
 import ipaddress
+import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 
+from core.idcard import mask_id_number, mask_phone
 from core.models import AccessLog
+
+ID_LIKE = re.compile(r"\d{14,17}[\dXx]")
+PHONE_LIKE = re.compile(r"1\d{6,10}")
 
 
 def client_ip(request) -> str | None:
@@ -50,6 +56,17 @@ def login_attempt_username(request, credentials=None) -> str | None:
     if username is None:
         return None
     return str(username)[:LOGIN_NAME_MAX]
+
+
+def masked_filter(params) -> str:
+    """A request's filter (a QueryDict) as a query string for the log, ID numbers and phones in it masked."""
+    pairs = []
+    for key, values in params.lists():
+        for value in values:
+            value = ID_LIKE.sub(lambda m: mask_id_number(m.group()), value)
+            value = PHONE_LIKE.sub(lambda m: mask_phone(m.group()), value)
+            pairs.append((key, value))
+    return urlencode(pairs)
 
 
 def access_log_record(

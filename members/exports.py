@@ -1,9 +1,6 @@
 """The registry export: rows of a changelist as .xlsx or .csv, masked per role, logged."""
 
-import re
-from urllib.parse import urlencode
-
-from core.audit import access_log_record
+from core.audit import access_log_record, masked_filter
 from core.idcard import mask_id_number, mask_phone
 from core.models import AccessLog
 from core.spreadsheets import XLSX_MIME, attachment, csv_bytes, xlsx_bytes
@@ -11,19 +8,6 @@ from core.spreadsheets import XLSX_MIME, attachment, csv_bytes, xlsx_bytes
 HEADERS = ["姓名", "身份证号", "性别", "出生日期", "民族", "政治面貌", "手机号码", "住址", "工作单位",
            "职务/工种", "行业", "所属分会", "状态", "类别", "最高荣誉", "荣誉年份"]  # fmt: skip
 ID_COLUMN, PHONE_COLUMN = 1, 6
-ID_LIKE = re.compile(r"\d{14,17}[\dXx]")
-PHONE_LIKE = re.compile(r"1\d{6,10}")
-
-
-def masked_filter(params) -> str:
-    """The changelist filter as a query string, with ID numbers and phones in it masked for the log."""
-    pairs = []
-    for key, values in params.lists():
-        for value in values:
-            value = ID_LIKE.sub(lambda m: mask_id_number(m.group()), value)
-            value = PHONE_LIKE.sub(lambda m: mask_phone(m.group()), value)
-            pairs.append((key, value))
-    return urlencode(pairs)
 
 
 def member_rows(queryset, *, full: bool):

@@ -16,12 +16,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.admin.base import ScopedModelAdmin
+from core.admin.exporting import ExcelExportMixin
 from core.errors import DomainError
 from core.notifications import SmsError, send_sms
 from core.scoping import user_scope
 from members import services
 from members.models import Certificate, CraftsmanCard, Member
 from members.tasks import certificate_render_task
+
+from .resources import CertificateResource, CraftsmanCardResource
 
 
 class PurposeForm(forms.Form):
@@ -154,7 +157,8 @@ def _download_link(obj, url_name):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedModelAdmin):
+class CertificateAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [CertificateResource]
     list_display = [
         "serial",
         "holder_name",
@@ -277,7 +281,8 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(CraftsmanCard)
-class CraftsmanCardAdmin(ScopedModelAdmin):
+class CraftsmanCardAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [CraftsmanCardResource]
     list_display = [
         "number",
         "holder_name",

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 
 from core.access import access_object
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.models import AccessLog
@@ -51,6 +52,8 @@ from members.statistics import (
     registry_statistics_from_snapshot,
     snapshot_current,
 )
+
+from .resources import TransferResource
 
 EXPORT_PARAMS = ("_format", "_full")
 
@@ -428,7 +431,8 @@ class TransferDirectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ScopedModelAdmin):
+class TransferAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [TransferResource]
     list_display = [
         "member",
         "from_branch",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from core.admin.base import ScopedModelAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record, id_numbers_confirmed
 from core.idcard import ID_NUMBER_TAKEN, mask_phone
 from core.models import AccessLog
@@ -20,6 +21,8 @@ from members.admin.io import MemberIOAdminMixin, RegistrationScanInline
 from members.models import Branch, Honor, Member, OfficerProfile
 from members.querysets import ID_LIKE
 from members.services.registry import HONOR_FIELDS, MEMBER_FIELDS
+
+from .resources import HonorResource
 
 
 def _form_values(form, allowed, *, change):
@@ -198,7 +201,8 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
 
 
 @admin.register(Honor)
-class HonorAdmin(ScopedModelAdmin):
+class HonorAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [HonorResource]
     list_display = ["title", "member", "kind", "level", "year", "awarding_body"]
     list_filter = ["kind", "level", "year", ("member__branch", ScopedRelatedFieldListFilter)]
     search_fields = ["title", "member__name"]

@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.db.models import Sum
 
 from core.admin.base import PortalModelAdmin
-from core.audit import access_log_record
-from core.spreadsheets import xlsx_response
+from core.admin.exporting import ExcelExportMixin
 
 from ..models import Book, BookDistribution
+from .resources import BookDistributionResource, BookResource
 
 # ---------------------------------------------------------------------------------------
 # Books (association-only)
@@ -21,7 +21,8 @@ class BookDistributionInline(admin.TabularInline):
 
 
 @admin.register(Book)
-class BookAdmin(PortalModelAdmin):
+class BookAdmin(ExcelExportMixin, PortalModelAdmin):
+    resource_classes = [BookResource]
     list_display = ["series", "volume", "title", "publisher", "isbn_formatted", "year", "copies_given"]
     list_filter = ["series", "year", "publisher"]
     search_fields = ["title", "editor", "isbn", "publisher"]
@@ -41,35 +42,10 @@ class BookAdmin(PortalModelAdmin):
 
 
 @admin.register(BookDistribution)
-class BookDistributionAdmin(PortalModelAdmin):
+class BookDistributionAdmin(ExcelExportMixin, PortalModelAdmin):
+    resource_classes = [BookDistributionResource]
     list_display = ["date", "book", "recipient", "recipient_kind", "copies", "contact"]
     list_filter = ["recipient_kind", "book", "date"]
     search_fields = ["recipient", "book__title"]
     date_hierarchy = "date"
     list_select_related = ["book"]
-    actions = ["export_xlsx"]
-
-    @admin.action(description="导出所选赠书记录（Excel）", permissions=["view"])
-    def export_xlsx(self, request, queryset):
-        rows = [
-            [d.date, d.book.series, d.book.volume, d.book.title, d.book.isbn_display, d.recipient,
-             d.get_recipient_kind_display(), d.copies, d.contact, d.notes]
-            for d in queryset.select_related("book").order_by("date", "pk")
-        ]  # fmt: skip
-        # The receiving contact's name is personal data: the export is logged.
-        access_log_record(
-            user=request.user, action="export", target="丛书赠书记录", request=request, row_count=len(rows)
-        )
-        headers = [
-            "赠送日期",
-            "丛书",
-            "分册",
-            "书名",
-            "ISBN",
-            "受赠单位",
-            "单位类别",
-            "册数",
-            "接收人",
-            "备注",
-        ]
-        return xlsx_response("丛书赠书记录.xlsx", headers, rows, title="赠书记录", text_columns=[4])

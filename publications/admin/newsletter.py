@@ -15,11 +15,13 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.errors import DomainError
 from core.roles import is_association_staff
 
 from .. import services
 from ..models import Article, ArticlePhoto, NewsletterIssue
+from .resources import NewsletterIssueResource
 
 DRAFT = NewsletterIssue.Status.DRAFT
 
@@ -61,7 +63,8 @@ class ArticleInline(DraftOnlyForOfficersMixin, ScopedTabularInline):
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(DraftOnlyForOfficersMixin, ScopedModelAdmin):
+class NewsletterIssueAdmin(ExcelExportMixin, DraftOnlyForOfficersMixin, ScopedModelAdmin):
+    resource_classes = [NewsletterIssueResource]
     list_display = [
         "__str__",
         "month_display",

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
 
+from publications.admin.resources import BookDistributionResource
 from publications.isbn import format_isbn13, is_valid_isbn, normalise_isbn, to_isbn13, validate_isbn
 from publications.models import Book, BookDistribution
 from tests import factories as f
@@ -214,13 +215,21 @@ def test_distribution_export_is_a_logged_neutralised_spreadsheet(client, staff_u
         date=datetime.date(2021, 4, 23), contact="王老师",
     )  # fmt: skip
     client.force_login(staff_user)
-    response = client.post(
+    # 导出Excel（所选记录）: the list action opens the export page, which posts the file request.
+    page = client.post(
         reverse("admin:publications_bookdistribution_changelist"),
-        {"action": "export_xlsx", "_selected_action": [record.pk]},
+        {"action": "export_admin_action", "_selected_action": [record.pk]},
     )
+    assert "将导出所选的 1 条记录" in page.content.decode()
+    columns = BookDistributionResource().get_export_order()
+    response = client.post(
+        reverse("admin:publications_bookdistribution_export"),
+        {"resource": "0", "format": "0", "export_items": [record.pk],
+         **{f"bookdistributionresource_{name}": "on" for name in columns}},
+    )  # fmt: skip
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["F2"].value.startswith("'=")
     assert sheet["E2"].value == book.isbn_display and sheet["H2"].value == 30
     log = AccessLog.objects.get()
-    assert (log.target, log.row_count) == ("丛书赠书记录", 1)
+    assert (log.target, log.row_count) == (str(BookDistribution._meta.verbose_name_plural), 1)

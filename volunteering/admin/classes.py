@@ -4,13 +4,16 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
 from core.admin.base import ScopedModelAdmin
+from core.admin.exporting import ExcelExportMixin
 
 from ..models import Course
 from ..statistics import double_hundred_progress
+from .resources import CourseResource
 
 
 @admin.register(Course)
-class CourseAdmin(ScopedModelAdmin):
+class CourseAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [CourseResource]
     change_list_template = "volunteering/admin/course_change_list.html"
     list_display = ["subject", "teacher", "audience", "duration_hours", "classes_given", "active"]
     list_filter = ["audience", "active", ("teacher__branch", RelatedOnlyFieldListFilter)]

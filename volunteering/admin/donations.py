@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
 from core.admin.base import ScopedModelAdmin
+from core.admin.exporting import ExcelExportMixin
 
 from ..models import Donation
+from .resources import DonationResource
 
 
 @admin.register(Donation)
-class DonationAdmin(ScopedModelAdmin):
+class DonationAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [DonationResource]
     list_display = ["date", "kind", "value", "donor_display", "branch", "cause", "recipient"]
     list_filter = ["kind", ("branch", RelatedOnlyFieldListFilter)]
     search_fields = ["cause", "recipient", "member__name", "team__name"]

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
@@ -26,6 +27,7 @@ from ..statistics import (
     statistics_table,
     yearly_statistics,
 )
+from .resources import ParticipationResource, ServiceEventResource
 
 
 class EventBeneficiaryInline(ScopedTabularInline):
@@ -78,7 +80,8 @@ class ServiceEventForm(forms.ModelForm):
 
 
 @admin.register(ServiceEvent)
-class ServiceEventAdmin(ScopedModelAdmin):
+class ServiceEventAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [ServiceEventResource]
     form = ServiceEventForm
     change_list_template = "volunteering/admin/event_change_list.html"
     inlines = [EventBeneficiaryInline, ParticipationInline, EventPhotoInline]
@@ -204,7 +207,8 @@ class ServiceEventAdmin(ScopedModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ScopedModelAdmin):
+class ParticipationAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [ParticipationResource]
     """Hours across events: who served where and for how long."""
 
     list_display = ["member", "event", "event_category", "event_date", "role", "hours"]

@@ -10,10 +10,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from core.admin.base import ScopedModelAdmin
+from core.admin.exporting import ExcelExportMixin
 from core.errors import DomainError
 
 from .. import services
 from ..models import ServiceRequest, ServiceTeam
+from .resources import ServiceRequestResource
 
 RS = ServiceRequest.Status
 
@@ -68,7 +70,8 @@ STEPS = {
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ScopedModelAdmin):
+class ServiceRequestAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [ServiceRequestResource]
     change_form_template = "volunteering/admin/request_change_form.html"
     list_display = [
         "title",

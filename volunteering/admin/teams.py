@@ -5,8 +5,10 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Count
 
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 
 from ..models import Beneficiary, ServiceTeam, TeamMembership
+from .resources import BeneficiaryResource, ServiceTeamResource
 
 
 class TeamMembershipInline(ScopedTabularInline):
@@ -17,7 +19,8 @@ class TeamMembershipInline(ScopedTabularInline):
 
 
 @admin.register(ServiceTeam)
-class ServiceTeamAdmin(ScopedModelAdmin):
+class ServiceTeamAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [ServiceTeamResource]
     inlines = [TeamMembershipInline]
     list_display = ["name", "kind", "branch", "leader", "member_count", "speciality", "active"]
     list_filter = ["kind", "active", ("branch", RelatedOnlyFieldListFilter)]
@@ -35,7 +38,8 @@ class ServiceTeamAdmin(ScopedModelAdmin):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ScopedModelAdmin):
+class BeneficiaryAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [BeneficiaryResource]
     list_display = ["name", "kind", "is_small_micro", "branch", "address"]
     list_filter = ["kind", "is_small_micro", ("branch", RelatedOnlyFieldListFilter)]
     search_fields = ["name", "credit_code"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
@@ -32,12 +33,19 @@ from ..services.care import (
     condolence_visit_save,
     hardship_case_transition,
 )
+from .resources import (
+    CampaignEntryResource,
+    CareBudgetResource,
+    CondolenceVisitResource,
+    HardshipCaseResource,
+)
 
 # ---------------------------------------------------------------------------- budgets and visits
 
 
 @admin.register(CareBudget)
-class CareBudgetAdmin(ScopedModelAdmin):
+class CareBudgetAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [CareBudgetResource]
     list_display = ["year", "payer", "amount", "warn_ratio", "spent_display", "notes"]
     list_filter = ["year", ("branch", RelatedOnlyFieldListFilter)]
     list_select_related = ["branch"]
@@ -94,7 +102,8 @@ class CondolenceVisitForm(forms.ModelForm):
 
 
 @admin.register(CondolenceVisit)
-class CondolenceVisitAdmin(ScopedModelAdmin):
+class CondolenceVisitAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [CondolenceVisitResource]
     form = CondolenceVisitForm
     inlines = [CondolenceVisitPhotoInline]
     list_display = [
@@ -205,7 +214,8 @@ class VisitCampaignAdmin(PortalModelAdmin):
 
 
 @admin.register(CampaignEntry)
-class CampaignEntryAdmin(ScopedModelAdmin):
+class CampaignEntryAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [CampaignEntryResource]
     list_display = ["member", "branch_name", "campaign", "reasons", "status", "visit_link"]
     list_filter = [
         ("campaign", RelatedOnlyFieldListFilter),
@@ -263,7 +273,8 @@ class HardshipCaseForm(forms.ModelForm):
 
 
 @admin.register(HardshipCase)
-class HardshipCaseAdmin(ScopedModelAdmin):
+class HardshipCaseAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [HardshipCaseResource]
     form = HardshipCaseForm
     inlines = [HardshipFollowUpInline]
     list_display = ["member", "kind", "opened_on", "status", "closed_on"]

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.documents import render_pdf
 from core.errors import DomainError
@@ -25,6 +26,7 @@ from ..models import (
 )
 from ..models.greetings import GreetingChannel
 from ..services.greetings import birthday_preference_set, greeting_cake_delivered, greeting_unknown_resolve
+from .resources import GreetingResource
 
 # ---------------------------------------------------------------------------- greeting settings
 
@@ -123,7 +125,8 @@ class BirthdayPreferenceAdmin(ScopedModelAdmin):
 
 
 @admin.register(Greeting)
-class GreetingAdmin(ScopedModelAdmin):
+class GreetingAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [GreetingResource]
     """Greetings are written by the daily job; staff read them and mark cakes delivered."""
 
     list_display = [

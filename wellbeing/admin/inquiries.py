@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.access import branch_for_new_row
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
@@ -28,6 +29,7 @@ from ..services.inquiries import (
     inquiry_transition,
     working_days_after,
 )
+from .resources import InquiryResource
 
 DIMENSIONS = [("channel", "渠道"), ("category", "类别"), ("branch", "承办分会"), ("month", "月份")]
 
@@ -121,7 +123,8 @@ class InquiryForm(forms.ModelForm):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(ScopedModelAdmin):
+class InquiryAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [InquiryResource]
     form = InquiryForm
     inlines = [InquiryLogInline]
     list_display = [

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core.admin.base import ScopedModelAdmin
+from core.admin.exporting import ExcelExportMixin
 from core.errors import DomainError
 from core.roles import officer_branch_id
 from members.models import Member
@@ -21,6 +22,7 @@ from members.models import Member
 from ..models import ConvalescenceTrip, MemberWorkProfile, Nomination, SafetyCheck, TripStatus
 from ..services import trips as services
 from ..services.trip_rules import eligibility_reasons
+from .resources import NominationResource
 
 
 class NominationAddForm(forms.ModelForm):
@@ -56,7 +58,8 @@ class SafetyCheckStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Nomination)
-class NominationAdmin(ScopedModelAdmin):
+class NominationAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [NominationResource]
     list_display = [
         "member", "trip", "branch", "status", "priority_score", "priority_explained", "priority_group",
         "safety_state", "room_number", "departed_at",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
@@ -34,6 +35,7 @@ from ..models import (
 )
 from ..services import trip_documents as docs
 from ..services import trips as services
+from .resources import ConvalescenceTripResource
 
 TRANSITION_LABELS = {
     TripStatus.OPEN: "开始报名",
@@ -108,7 +110,8 @@ class TripQuotaInline(ScopedTabularInline):
 
 
 @admin.register(ConvalescenceTrip)
-class ConvalescenceTripAdmin(AssociationOnlyAdmin):
+class ConvalescenceTripAdmin(ExcelExportMixin, AssociationOnlyAdmin):
+    resource_classes = [ConvalescenceTripResource]
     change_form_template = "wellbeing/admin/trip_change_form.html"
     change_list_template = "wellbeing/admin/trip_change_list.html"
     inlines = [TripQuotaInline, ProgrammeItemInline]
@@ -326,7 +329,7 @@ class TripQuotaAdmin(ScopedModelAdmin):
     def downloads(self, obj):
         links = [
             (reverse("admin:wellbeing_tripquota_roster", args=[obj.pk, kind, fmt]), label)
-            for kind, fmt, label in (("participants", "xlsx", "名单xlsx"), ("participants", "pdf", "名单PDF"))
+            for kind, fmt, label in (("participants", "xlsx", "名单·导出Excel"), ("participants", "pdf", "名单·打印PDF"))
         ]
         return format_html_join(" ", '<a href="{}">{}</a>', links)
 

@@ -4,16 +4,19 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.spreadsheets import xlsx_response
 
 from ..forms import SubsidyForm
 from ..models import ActivityPhoto, CoverageTarget, Subsidy, WorkshopActivity
 from ..services import subsidy_record
+from .resources import SubsidyResource, WorkshopActivityResource
 
 
 @admin.register(Subsidy)
-class SubsidyAdmin(ScopedModelAdmin):
+class SubsidyAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [SubsidyResource]
     form = SubsidyForm
     list_display = ["workshop", "branch_name", "year", "purpose", "amount", "paid_on", "document_number"]
     list_filter = ["year", "purpose", ("workshop__branch", RelatedOnlyFieldListFilter)]
@@ -48,7 +51,7 @@ class SubsidyAdmin(ScopedModelAdmin):
             }
         return response
 
-    @admin.action(description="导出所选经费补助（Excel，含按分会、年度、劳模工匠之家合计）")
+    @admin.action(description="导出Excel（所选记录，含按分会、年度、劳模工匠之家合计）")
     def export_xlsx(self, request, queryset):
         queryset = queryset.select_related("workshop__branch").order_by(
             "workshop__branch__sort_order", "year", "paid_on"
@@ -93,7 +96,8 @@ class ActivityPhotoInline(ScopedTabularInline):
 
 
 @admin.register(WorkshopActivity)
-class WorkshopActivityAdmin(ScopedModelAdmin):
+class WorkshopActivityAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [WorkshopActivityResource]
     list_display = ["title", "workshop", "kind", "held_on", "participants"]
     list_filter = ["kind", ("workshop__branch", RelatedOnlyFieldListFilter)]
     search_fields = ["title", "workshop__name"]

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.querysets import scoped_queryset
@@ -17,6 +18,7 @@ from ..forms import assessment_form_for, score_field_name
 from ..models import Assessment, AssessmentAttachment, Criterion, Dimension, Standard
 from ..scoring import StandardSpec, compute, standard_problems
 from ..services import assessment_record, standard_activate, standard_copy
+from .resources import AssessmentResource
 
 
 class FrozenStandardMixin:
@@ -190,7 +192,8 @@ RESULT_FIELDS = ["standard", "total_score", "passed", "recorded_by", "result_tab
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ScopedModelAdmin):
+class AssessmentAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [AssessmentResource]
     list_display = ["workshop", "purpose", "review_year", "assessed_on", "total_score", "passed", "assessors"]
     list_filter = ["purpose", "passed", "review_year", ("workshop__branch", RelatedOnlyFieldListFilter)]
     search_fields = ["workshop__name", "assessors"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.access import branch_for_new_row
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
+from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.parsing import parse_year
@@ -24,6 +25,7 @@ from ..services import (
     workshop_include_leader,
     workshop_transition,
 )
+from .resources import WorkshopResource
 
 # Fields an officer may no longer change once the application has passed the first review.
 FROZEN_FOR_OFFICERS = ["name", "host_unit", "kind", "leader"]
@@ -63,7 +65,8 @@ class WorkshopTransitionInline(ScopedTabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(ScopedModelAdmin):
+class WorkshopAdmin(ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [WorkshopResource]
     list_display = ["name", "kind", "branch", "status", "leader", "named_on", "subsidy_total_display"]
     list_filter = ["status", "kind", ("branch", RelatedOnlyFieldListFilter)]
     search_fields = ["name", "host_unit", "leader__name"]
