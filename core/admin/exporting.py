@@ -219,6 +219,7 @@ class PortalExportForm(SelectableFieldsExportForm):
     """import-export's export form in Chinese: headers as labels, Excel preselected."""
 
     def __init__(self, formats, resources, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
         super().__init__(formats, resources, **kwargs)
         self.fields["resource"].label = "导出内容"
         field = self.fields["format"]
@@ -298,7 +299,7 @@ class ExcelExportMixin(ExportActionMixin):
                 return self.export_response(request, queryset, form)
             except (ValueError, FieldError) as exc:
                 self.message_user(request, str(exc), messages.ERROR)
-        return self._export_page(request, form)
+        return self._export_page(request, form, row_count=queryset.count())
 
     def export_admin_action(self, request, queryset):
         """The list action: the export page for the ticked rows."""
@@ -313,7 +314,11 @@ class ExcelExportMixin(ExportActionMixin):
 
     def _export_page(self, request, form, **extra):
         context = self.init_request_context_data(request, form)
-        context.update(title=EXPORT_LABEL, subtitle=None, export_label=EXPORT_LABEL, **extra)
+        masked = any(getattr(r, "sensitive_fields", list)() for r in self.get_export_resource_classes(request))
+        context.update(
+            title=f"{EXPORT_LABEL}：{self.model._meta.verbose_name_plural}", subtitle=None,
+            masked_columns=masked, offers_full="full_values" in form.fields, **extra,
+        )  # fmt: skip
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.export_template_name], context)
 

@@ -234,9 +234,10 @@ def test_export_holds_the_changelist_search_and_filters(client, staff_user, xihu
 def test_undeclared_or_malformed_filter_exports_nothing(client, staff_user, xihu):
     f.HonorFactory(member=member(xihu))
     client.force_login(staff_user)
-    for params in ({"member__id_number__startswith": "33"}, {"year": "x" * 50}, {"kind__exact": "\x00"}):
+    for params in ({"member__id_number__startswith": "33"}, {"year": "x" * 50}, {"level__exact": "abc"}):
         response = export(client, HONOR, params)
         assert response.status_code == 302 and "e=1" in response["Location"], params
+    assert export(client, HONOR, {"kind__exact": "\x00"}).status_code == 400  # the bad-input middleware
     assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
 
 
