@@ -125,17 +125,24 @@ class PortalResource(resources.ModelResource):
     # ---- values -------------------------------------------------------------------------
 
     def filter_export(self, queryset, **kwargs):
-        # One query for the forward relations the columns follow, not one per row.
-        related = set()
+        # One query for the forward relations the columns follow and one per many-to-many
+        # column, not one per row.
+        related, prefetched = set(), set()
         for name in self.get_export_order():
-            path = []
-            for field in self._field_chain(name):
+            chain, path = self._field_chain(name), []
+            for field in chain:
                 if not (field.concrete and (field.many_to_one or field.one_to_one)):
                     break
                 path.append(field.name)
-            if path:
+            if chain and chain[-1].many_to_many and len(path) == len(chain) - 1:
+                prefetched.add(name)
+            elif path:
                 related.add("__".join(path))
-        return queryset.select_related(*sorted(related)) if related else queryset
+        if related:
+            queryset = queryset.select_related(*sorted(related))
+        if prefetched:
+            queryset = queryset.prefetch_related(*sorted(prefetched))
+        return queryset
 
     def export_field(self, field, instance, **kwargs):
         name = self.get_field_name(field)
@@ -147,13 +154,16 @@ class PortalResource(resources.ModelResource):
             if getattr(field.widget, "key_is_id", False) and path.endswith("_id"):
                 path = path[:-3]
             value = self._value(instance, path)
-        return self._mask(name, value)
+        return self._mask(name, value, field.attribute)
 
-    def _mask(self, name, value):
-        last = name.split("__")[-1]
-        if self.full or last not in SENSITIVE or name in self.unmasked:
+    def _mask(self, name, value, attribute=None):
+        if self.full or name in self.unmasked:
             return value
-        return SENSITIVE[last](value)
+        for path in (name, attribute or ""):
+            mask = SENSITIVE.get(path.split("__")[-1])
+            if mask is not None:
+                return mask(value)
+        return value
 
     @staticmethod
     def _value(obj, path: str):
