@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -332,3 +334,20 @@ def test_member_registry_export_has_the_same_format(client, staff_user, xihu):
     ids, cells = _column(sheet, "身份证号")
     assert len(ids[0]) == 18 and cells[0].number_format == "@"
     assert _column(sheet, "出生日期")[1][0].is_date
+
+
+def test_export_queries_do_not_grow_with_rows(client, staff_user, xihu):
+    """Relations are joined and many-to-many columns prefetched: no query per row."""
+    case = next(c for c in CASES if c.model == "volunteering_serviceevent")
+    team = f.ServiceTeamFactory(branch=xihu)
+    client.force_login(staff_user)
+
+    def queries(rows):
+        for _ in range(rows):
+            event = f.ServiceEventFactory(team=team)
+            event.beneficiaries.add(f.BeneficiaryFactory(branch=xihu))
+        with CaptureQueriesContext(connection) as captured:
+            workbook(export(client, case))
+        return len(captured)
+
+    assert queries(2) == queries(20)
