@@ -26,6 +26,7 @@ from ..statistics import (
     statistics_table,
     yearly_statistics,
 )
+from .signin import SignInSheetImportMixin
 
 
 class EventBeneficiaryInline(ScopedTabularInline):
@@ -204,7 +205,7 @@ class ServiceEventAdmin(ScopedModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ScopedModelAdmin):
+class ParticipationAdmin(SignInSheetImportMixin, ScopedModelAdmin):
     """Hours across events: who served where and for how long."""
 
     list_display = ["member", "event", "event_category", "event_date", "role", "hours"]
