@@ -203,7 +203,8 @@ class SignInSheetResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
-        raw = _text(row.get(HOURS)).removesuffix("小时").strip()
+        typed = _text(row.get(HOURS))
+        raw = typed.removesuffix("小时").strip()
         try:
             hours = Decimal(raw)
         except (InvalidOperation, ValueError):
@@ -212,7 +213,7 @@ class SignInSheetResource(resources.ModelResource):
         if not raw:
             errors[HOURS] = "服务时长不能为空。"
         elif hours is None or not hours.is_finite():
-            errors[HOURS] = f"服务时长“{raw[:20]}”不是数字（填小时数，如2或1.5）。"
+            errors[HOURS] = f"服务时长“{typed[:20]}”不是数字（填小时数，如2或1.5）。"
         elif hours <= 0:
             errors[HOURS] = "服务时长应大于0。"
         elif hours > limit:

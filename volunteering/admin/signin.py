@@ -78,6 +78,7 @@ class SignInSheetImportMixin(ImportMixin):
     import_formats = [SignInSheetFormat]
     tmp_storage_class = SignInSheetStorage
     import_template_name = "volunteering/admin/signin_import.html"
+    change_list_template = "volunteering/admin/participation_change_list.html"
     import_error_display = ("message",)
     from_encoding = None
 
@@ -161,10 +162,16 @@ class SignInSheetImportMixin(ImportMixin):
             or request.POST.get("format") != "0"
         ):
             raise Http404
-        response = super().process_import(request, **kwargs)
-        if isinstance(response, TemplateResponse) and response.context_data.get("errors"):
-            response.context_data["errors"] = None
-            messages.error(request, "确认已过期或签到表已失效，请重新上传。")
+        again = HttpResponseRedirect(reverse("admin:volunteering_participation_import"))
+        try:
+            response = super().process_import(request, **kwargs)
+        except DomainError:  # the upload expired from the cache (an hour) or cannot be read any more
+            messages.error(request, "签到表已过期，未导入任何数据，请重新上传。")
+            return again
+        if isinstance(response, TemplateResponse) and not response.context_data.get("rolled_back"):
+            # The confirmation itself is invalid (e.g. the event is no longer one of the user's).
+            messages.error(request, "确认信息无效，未导入任何数据，请重新上传签到表。")
+            return again
         return response
 
     def process_dataset(self, dataset, form, request, **kwargs):
