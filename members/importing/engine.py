@@ -222,7 +222,7 @@ class RowChecker:
             if political in POLITICAL_ALIASES:
                 values["political_status"] = POLITICAL_ALIASES[political]
             else:
-                hint = "（无党派人士请填“无党派人士”）" if political.startswith("无党") else ""
+                hint = "（如为无党派人士，请填“无党派人士”）" if political.startswith("无党") else ""
                 error("political_status", f"政治面貌“{political}”无效，{allowed(POLITICAL_STATUSES)}{hint}。")
         status = values.get("status")
         if status:

@@ -152,6 +152,9 @@ class SignInSheetImportMixin(ImportMixin):
             # Only this session may confirm this upload.
             names = request.session.get(SESSION_KEY, [])[-9:]
             request.session[SESSION_KEY] = [*names, confirm.initial["import_file_name"]]
+        form = context.get("form")
+        if form is not None and form.is_bound and form.is_valid():
+            context["sheet_event"] = form.cleaned_data["event"]
         self._add_sheet_context(context)
         return response
 
