@@ -27,11 +27,11 @@ from core.errors import DomainError
 from core.models import AccessLog
 from core.roles import is_association_staff, officer_branch_id
 from core.scoping import scopes_disabled
-from core.spreadsheets import XLSX_MIME, attachment, xlsx_response, xlsx_sheets_bytes
+from core.spreadsheets import XLSX_MIME, attachment, xlsx_sheets_bytes
 from members import services
 from members.exports import member_export_response
-from members.importing.columns import template_rows
 from members.importing.jobs import progress_get
+from members.importing.template import import_errors_xlsx, member_import_template
 from members.models import (
     Branch,
     Honor,
@@ -136,6 +136,11 @@ class MemberIOAdminMixin:
             path("import/template/", view(self.import_template_view), name="members_member_import_template"),
             path("import/<int:job_id>/", view(self.import_detail_view), name="members_member_import_detail"),
             path(
+                "import/<int:job_id>/errors/",
+                view(self.import_errors_view),
+                name="members_member_import_errors",
+            ),  # fmt: skip
+            path(
                 "import/<int:job_id>/progress/",
                 view(self.import_progress_view),
                 name="members_member_import_progress",
@@ -228,8 +233,9 @@ class MemberIOAdminMixin:
 
     def import_template_view(self, request):
         self._require_view(request)
-        headers, rows = template_rows()
-        return xlsx_response("劳模工匠导入模板.xlsx", headers, rows, title="导入模板", text_columns=(1, 6))
+        # The branches this user may import into: every active one for staff, an officer's own.
+        names = list(Branch.objects.visible_to(request.user).active().values_list("name", flat=True))
+        return attachment(member_import_template(names), "劳模工匠导入模板.xlsx", XLSX_MIME)
 
     def _job(self, request, job_id):
         # Another officer's import, another branch's and a missing one: the same 404.
@@ -253,6 +259,18 @@ class MemberIOAdminMixin:
             request, "members/admin/member/import_detail.html", f"导入：{job.filename}", job=job,
             report=job.report, busy=job.status in (MemberImport.Status.VALIDATING, MemberImport.Status.WRITING),
         )  # fmt: skip
+
+    def import_errors_view(self, request, job_id):
+        """The preview's error list as .xlsx (values masked as the report stores them), logged."""
+        job = self._job(request, job_id)
+        errors = job.report.get("errors") or []
+        if not errors:
+            raise Http404
+        access_log_record(
+            user=request.user, action=AccessLog.Action.DOWNLOAD, target=f"导入错误清单 {job.filename}"[:200],
+            request=request, detail={"import_id": job.pk}, row_count=len(errors),
+        )  # fmt: skip
+        return attachment(import_errors_xlsx(errors), f"导入错误清单-{job.pk}.xlsx", XLSX_MIME)
 
     def import_progress_view(self, request, job_id):
         job = self._job(request, job_id)

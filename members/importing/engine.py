@@ -25,19 +25,27 @@ from django.utils import timezone
 
 from core.access import branch_for_new_row
 from core.errors import DomainError
-from core.idcard import mask_id_number, normalise, parse_id_number
+from core.idcard import mask_id_number, mask_phone, normalise, parse_id_number
 from core.scoping import scopes_disabled, user_scope
-from core.validators import MOBILE
+from core.validators import MOBILE_RULE, is_phone
 from members.services.registry import category_for_kinds, member_fields_check, members_refresh_categories
 
 from ..models import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member
 from .columns import (
     COLUMNS,
+    GENDERS,
+    HONOR_FIELDS,
     HONOR_KEYS,
     KIND_BY_LABEL,
+    KIND_LABELS,
     LEVEL_BY_LABEL,
+    LEVEL_LABELS,
     MEMBER_TEXT_FIELDS,
+    POLITICAL_ALIASES,
+    allowed,
+    column_label,
     header_key,
+    split_key,
 )
 from .fastinsert import adapter, insert_rows
 from .readers import excel_date, read_table
@@ -45,7 +53,6 @@ from .readers import excel_date, read_table
 LOOKUP_CHUNK = 2_000
 WRITE_BATCH = 2_000
 SAMPLE_ROWS = 200
-HEADER = {c.key: c.header for c in COLUMNS}
 STATUS_BY_LABEL = {label: value for value, label in Member.Status.choices}
 GENDER_BY_LABEL = {"男": "M", "女": "F", "M": "M", "F": "F"}
 ETHNICITY_SET = frozenset(ETHNICITIES)
@@ -53,6 +60,18 @@ POLITICAL_SET = frozenset(POLITICAL_STATUSES)
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_length", None)}
 HONOR_MAX = {"honor_title": 100, "awarding_body": 100, "document_number": 100}
+ERROR_VALUE_MAX = 60  # characters of the offending value kept in the report
+
+
+def error_value(key: str, value) -> str:
+    """The value an error names, as the report stores it: never a full 身份证号 or phone."""
+    text = "" if value is None else str(value)[:ERROR_VALUE_MAX]
+    base = split_key(key)[0] if key else ""
+    if base == "id_number":
+        return mask_id_number(text)
+    if base == "mobile":
+        return mask_phone(text)
+    return text
 
 
 @dataclass
@@ -60,9 +79,12 @@ class RowError:
     row: int
     column: str
     message: str
+    value: str = ""  # as error_value() keeps it (masked 身份证号 and phone)
+    name: str = ""  # the row's 姓名, to find the row in the file
 
     def as_dict(self):
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.message, "value": self.value,
+                "name": self.name}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -71,7 +93,7 @@ class ParsedRow:
     id_number: str
     values: dict  # member field -> value (only the non-empty cells)
     branch_id: int | None
-    honor: tuple | None  # (kind, level, title, year, awarding_body, document_number)
+    honors: tuple  # of (kind, level, title, year, awarding_body, document_number), one per group filled
     parsed: object = None  # the IdNumber (birth date, gender)
     name: str = ""
     action: str = "new"  # new / updated / unchanged
@@ -109,7 +131,7 @@ class ImportPlan:
             if len(bucket) < SAMPLE_ROWS:
                 bucket.append(
                     {"row": row.row, "name": row.name, "id": mask_id_number(row.id_number),
-                     "changed": [HEADER.get(k, k) for k in row.changed]}
+                     "changed": [column_label(k) for k in row.changed]}
                 )  # fmt: skip
         return {"counts": self.counts(), "samples": samples, "errors": [e.as_dict() for e in self.errors]}
 
@@ -117,8 +139,9 @@ class ImportPlan:
 class RowChecker:
     """Turns one row's cells into clean values, collecting errors with row and column."""
 
-    def __init__(self, branches_by_name: dict, actor, today: datetime.date):
+    def __init__(self, branches_by_name: dict, actor, today: datetime.date, honor_groups=(0,)):
         self.branches_by_name = branches_by_name
+        self.honor_groups = tuple(honor_groups)
         self.branch_ids = set(branches_by_name.values())
         self.actor = actor
         self.today = today
@@ -128,8 +151,9 @@ class RowChecker:
     def parse(self, number: int, cells: dict, errors: list[RowError]) -> ParsedRow | None:
         bad = len(errors)
 
-        def error(key, message):
-            errors.append(RowError(number, HEADER.get(key, key), message))
+        def error(key, message, value=None):
+            raw = cells.get(key) if value is None else value
+            errors.append(RowError(number, column_label(key), message, error_value(key, raw), cells.get("name", "")))
 
         values = {}
         for key in MEMBER_TEXT_FIELDS:
@@ -145,10 +169,14 @@ class RowChecker:
             self._check_gender_and_birth(cells, parsed, error)
         self._check_choices(values, error)
         branch_id = self._branch(cells.get("branch"), error)
-        honor = self._honor(cells, parsed, error)
+        honors = []
+        for group in self.honor_groups:
+            honor = self._honor(cells, group, parsed, error)
+            if honor is not None and all(honor[:4] != h[:4] for h in honors):  # the same honour twice: once
+                honors.append(honor)
         if len(errors) > bad:
             return None
-        return ParsedRow(number, id_number, values, branch_id, honor, parsed, name=values.get("name", ""))
+        return ParsedRow(number, id_number, values, branch_id, tuple(honors), parsed, name=values.get("name", ""))
 
     def _id_number(self, raw, error):
         if not raw:
@@ -169,7 +197,7 @@ class RowChecker:
         if gender:
             code = GENDER_BY_LABEL.get(gender)
             if code is None:
-                error("gender", f"性别“{gender}”无效，应为“男”或“女”。")
+                error("gender", f"性别“{gender}”无效，{allowed(GENDERS)}。")
             elif code != parsed.gender:
                 error("gender", "性别与身份证号不符。")
         raw = cells.get("birth_date")
@@ -188,19 +216,23 @@ class RowChecker:
             if ethnicity not in ETHNICITY_SET and ethnicity + "族" in ETHNICITY_SET:
                 values["ethnicity"] = ethnicity = ethnicity + "族"
             if ethnicity not in ETHNICITY_SET:
-                error("ethnicity", f"民族“{ethnicity}”不在56个民族名称中。")
+                error("ethnicity", f"民族“{ethnicity}”不在56个民族名称中，{allowed(ETHNICITIES)}。")
         political = values.get("political_status")
         if political and political not in POLITICAL_SET:
-            error("political_status", f"政治面貌“{political}”无效。")
+            if political in POLITICAL_ALIASES:
+                values["political_status"] = POLITICAL_ALIASES[political]
+            else:
+                hint = "（如为无党派人士，请填“无党派人士”）" if political.startswith("无党") else ""
+                error("political_status", f"政治面貌“{political}”无效，{allowed(POLITICAL_STATUSES)}{hint}。")
         status = values.get("status")
         if status:
             if status in STATUS_BY_LABEL:
                 values["status"] = STATUS_BY_LABEL[status]
             else:
-                error("status", f"状态“{status}”无效，应为：{'、'.join(STATUS_BY_LABEL)}。")
+                error("status", f"状态“{status}”无效，{allowed(STATUS_BY_LABEL)}。")
         mobile = values.get("mobile")
-        if mobile and not MOBILE.match(mobile):
-            error("mobile", f"手机号码“{mobile}”格式不正确。")
+        if mobile and not is_phone(mobile):
+            error("mobile", f"手机号码“{mask_phone(mobile[:30])}”格式不正确：{MOBILE_RULE}。")
 
     def _branch(self, raw, error):
         """The row's branch as every door decides it (``branch_for_new_row``); None when not named."""
@@ -222,50 +254,45 @@ class RowChecker:
             error("branch", f"该行填写的是其他分会：{refused}")
         return branch_id
 
-    def _honor(self, cells, parsed, error):
-        present = [k for k in (*HONOR_KEYS, "awarding_body", "document_number") if cells.get(k)]
-        if not present:
+    def _honor(self, cells, group, parsed, error):
+        """One honour column group (0: the unnumbered columns) as a tuple, None when empty or wrong."""
+        keys = {base: f"{base}#{group}" if group else base for base in HONOR_FIELDS}
+        got = {base: cells.get(key) for base, key in keys.items()}
+        if not any(got.values()):
             return None
-        missing = [k for k in HONOR_KEYS if not cells.get(k)]
-        for key in missing:
-            error(key, f"填写荣誉时“{HEADER[key]}”不能为空。")
+        missing = [k for k in HONOR_KEYS if not got[k]]
+        for base in missing:
+            error(keys[base], f"填写荣誉时“{column_label(keys[base])}”不能为空。")
         kind = level = year = None
-        if cells.get("honor_kind"):
-            kind = KIND_BY_LABEL.get(cells["honor_kind"])
+        if got["honor_kind"]:
+            kind = KIND_BY_LABEL.get(got["honor_kind"])
             if kind is None:
-                error(
-                    "honor_kind",
-                    f"荣誉类别“{cells['honor_kind']}”无效，应为：{'、'.join(Honor.Kind.labels)}。",
-                )
-        if cells.get("honor_level"):
-            level = LEVEL_BY_LABEL.get(cells["honor_level"])
+                error(keys["honor_kind"], f"荣誉类别“{got['honor_kind']}”无效，{allowed(KIND_LABELS)}。")
+        if got["honor_level"]:
+            level = LEVEL_BY_LABEL.get(got["honor_level"])
             if level is None:
-                error(
-                    "honor_level",
-                    f"荣誉级别“{cells['honor_level']}”无效，应为：{'、'.join(Honor.Level.labels)}。",
-                )
-        if cells.get("honor_year"):
-            year = self._year(cells["honor_year"], parsed, error)
-        for key, limit in HONOR_MAX.items():
-            if len(cells.get(key) or "") > limit:
-                error(key, f"内容过长（最多{limit}个字）。")
+                error(keys["honor_level"], f"荣誉级别“{got['honor_level']}”无效，{allowed(LEVEL_LABELS)}。")
+        if got["honor_year"]:
+            year = self._year(got["honor_year"], parsed, lambda message: error(keys["honor_year"], message))
+        for base, limit in HONOR_MAX.items():
+            if len(got[base] or "") > limit:
+                error(keys[base], f"内容过长（最多{limit}个字）。")
         if missing or kind is None or level is None or year is None:
             return None
-        return (kind, level, cells["honor_title"], year, cells.get("awarding_body") or "",
-                cells.get("document_number") or "")  # fmt: skip
+        return (kind, level, got["honor_title"], year, got["awarding_body"] or "", got["document_number"] or "")
 
     def _year(self, raw, parsed, error):
         text = raw[:-1] if raw.endswith("年") else raw
         text = text[:-2] if text.endswith(".0") else text
         if not text.isdigit():
-            error("honor_year", f"授予年份“{raw}”不是年份。")
+            error(f"授予年份“{raw}”不是年份。")
             return None
         year = int(text)
         if year < 1950 or year > self.today.year:
-            error("honor_year", f"授予年份{year}不可能（应在1950年至今年之间）。")
+            error(f"授予年份{year}不可能（应在1950年至今年之间）。")
             return None
         if parsed is not None and year < parsed.birth_date.year + 14:
-            error("honor_year", f"授予年份{year}早于本人14周岁，请核对。")
+            error(f"授予年份{year}早于本人14周岁，请核对。")
             return None
         return year
 
@@ -318,10 +345,11 @@ def member_import_plan(
     branches = {}
     for pk, name, code in Branch.objects.values_list("pk", "name", "code"):
         branches[name] = branches[code] = pk
-    checker = RowChecker(branches, actor, timezone.localdate())
     plan = ImportPlan()
     rows = read_table(data, filename)
     keys = _read_header(rows)
+    groups = sorted({split_key(k)[1] for _, k in keys if split_key(k)[0] in HONOR_FIELDS}) or [0]
+    checker = RowChecker(branches, actor, timezone.localdate(), honor_groups=groups)
     # What the file may write, by the rule every door applies (once per file: the columns).
     member_fields_check(actor=actor, fields=[*MEMBER_TEXT_FIELDS, "id_number", "branch"])
     seen: dict[str, int] = {}
@@ -337,7 +365,10 @@ def member_import_plan(
             continue
         first = seen.setdefault(parsed.id_number, number)
         if first != number:
-            plan.errors.append(RowError(number, "身份证号", f"与第{first}行的身份证号重复。"))
+            plan.errors.append(
+                RowError(number, "身份证号", f"与第{first}行的身份证号重复。", mask_id_number(parsed.id_number),
+                         parsed.name)
+            )  # fmt: skip
             continue
         plan.rows.append(parsed)
     if plan.total == 0:
@@ -384,7 +415,7 @@ def _match_existing(plan: ImportPlan, officer_branch: int | None) -> None:
         current = existing.get(row.id_number)
         if current is None:
             if row.branch_id is None:
-                plan.errors.append(RowError(row.row, "所属分会", "新增人员必须填写所属分会。"))
+                plan.errors.append(RowError(row.row, "所属分会", "新增人员必须填写所属分会。", "", row.name))
                 continue
             row.action = "new"
             kept.append(row)
@@ -395,21 +426,24 @@ def _match_existing(plan: ImportPlan, officer_branch: int | None) -> None:
                     row.row,
                     "身份证号",
                     "该身份证号已登记在其他分会，不能通过导入修改；如需调入请申请名单转移。",
+                    mask_id_number(row.id_number),
+                    row.name,
                 )
             )
             continue
         if row.branch_id is not None and row.branch_id != current["branch_id"]:
             plan.errors.append(
                 RowError(
-                    row.row, "所属分会", "与该人员现在的分会不同；更换分会请使用名单转移，不能通过导入。"
-                )
+                    row.row, "所属分会", "与该人员现在的分会不同；更换分会请使用名单转移，不能通过导入。",
+                    "", row.name,
+                )  # fmt: skip
             )
             continue
         row.member_id = current["pk"]
         row.changed = tuple(k for k, v in row.values.items() if current[k] != v)
-        has_honor = row.honor is not None and row.honor[:4] not in honors.get(current["pk"], set())
-        if not has_honor:
-            row.honor = None
+        held = honors.get(current["pk"], set())
+        row.honors = tuple(h for h in row.honors if h[:4] not in held)
+        has_honor = bool(row.honors)
         row.action = "updated" if (row.changed or has_honor) else "unchanged"
         if has_honor:
             row.changed = (*row.changed, "honor_title")
@@ -451,12 +485,14 @@ def member_import_write(*, plan: ImportPlan, actor, progress: Callable[[int], No
 def _insert_members(batch: list[ParsedRow], now, history) -> None:
     adapt = adapter()
     stamp = adapt(now)
-    categories = {kind: category_for_kinds([kind]) for kind in Honor.Kind.values}
-    none = category_for_kinds([])
+    categories: dict[frozenset, str] = {}
     rows = []
     for row in batch:
         values = {**MEMBER_DEFAULTS, **row.values}
-        category = categories[row.honor[0]] if row.honor else none
+        kinds = frozenset(h[0] for h in row.honors)
+        category = categories.get(kinds)
+        if category is None:
+            category = categories[kinds] = category_for_kinds(sorted(kinds))
         rows.append((values["name"], row.id_number, row.parsed.gender, adapt(row.parsed.birth_date),
                      *(values[k] for k in MEMBER_DEFAULTS), row.branch_id, category, None, stamp))  # fmt: skip
     insert_rows(Member, [*MEMBER_COLUMNS, "updated_at"], [(*r, stamp) for r in rows], adapted=True)
@@ -489,7 +525,7 @@ def _update_members(batch: list[ParsedRow], now, actor) -> None:
 
 
 def _insert_honors(batch: list[ParsedRow], history) -> None:
-    rows = [(row.member_id, *row.honor) for row in batch if row.honor]
+    rows = [(row.member_id, *honor) for row in batch for honor in row.honors]
     if not rows:
         return
     insert_rows(Honor, HONOR_COLUMNS, rows)
@@ -499,4 +535,4 @@ def _insert_honors(batch: list[ParsedRow], history) -> None:
     insert_rows(Honor.history.model, ["id", *HONOR_COLUMNS, "history_date", "history_change_reason",
                                       "history_user_id", "history_type"], history_rows)  # fmt: skip
     # Category and top honour level follow the honours (a few grouped UPDATEs per batch).
-    members_refresh_categories(member_ids=[row.member_id for row in batch if row.honor])
+    members_refresh_categories(member_ids=[row.member_id for row in batch if row.honors])

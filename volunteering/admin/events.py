@@ -28,6 +28,7 @@ from ..statistics import (
     yearly_statistics,
 )
 from .resources import ParticipationResource, ServiceEventResource
+from .signin import SignInSheetImportMixin
 
 
 class EventBeneficiaryInline(ScopedTabularInline):
@@ -207,8 +208,8 @@ class ServiceEventAdmin(ExcelExportMixin, ScopedModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ExcelExportMixin, ScopedModelAdmin):
-    resource_classes = [ParticipationResource]
+class ParticipationAdmin(SignInSheetImportMixin, ExcelExportMixin, ScopedModelAdmin):
+    resource_classes = [ParticipationResource]  # the export; the import has its own (signin.py)
     """Hours across events: who served where and for how long."""
 
     list_display = ["member", "event", "event_category", "event_date", "role", "hours"]
