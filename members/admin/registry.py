@@ -247,6 +247,21 @@ class OfficerProfileAdmin(ScopedModelAdmin):
     list_select_related = ["user", "branch"]
     change_form_template = "members/admin/officerprofile_change_form.html"
 
+    def get_fields(self, request, obj=None):
+        # A new row has no login yet: the login, its state and the invitation time come later.
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [f for f in fields if f in ("name", "branch", "mobile")]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        branch = form.base_fields.get("branch")
+        if branch is not None:  # picking a branch here, not editing the branch list
+            for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+                setattr(branch.widget, flag, False)
+        if "mobile" in form.base_fields:
+            form.base_fields["mobile"].widget.input_type = "tel"
+        return form
+
     @admin.display(description="姓名", ordering="name")
     def display_name(self, obj):
         return obj.name or (obj.user.first_name if obj.user_id else "") or "—"
@@ -299,7 +314,8 @@ class OfficerProfileAdmin(ScopedModelAdmin):
                 context["error"] = exc.message
             else:
                 self.log_change(request, profile, f"发送登录邀请（账号 {result['username']}）")
-                context["result"] = result
+                profile.refresh_from_db()
+                context.update(result=result, profile=profile)
         response = TemplateResponse(request, "members/admin/officerprofile_invite.html", context)
         add_never_cache_headers(response)
         return response
