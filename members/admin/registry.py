@@ -94,7 +94,8 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
     search_help_text = "输入姓名、完整身份证号或手机号码"
     list_select_related = ["branch"]
     readonly_fields = ["gender", "birth_date", "category", "created_at", "updated_at"]
-    raw_id_fields = ["user"]
+    # Picked by login name, name or phone (laomo_portal.admin.PortalUserAdmin), never by a typed id.
+    autocomplete_fields = ["user"]
     fieldsets = [
         (
             "基本信息",

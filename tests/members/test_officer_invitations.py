@@ -196,3 +196,31 @@ def test_the_change_form_shows_the_login_as_text_and_the_state(client, staff_use
     text = page.content.decode()
     assert "officer_xihu" in text and "已开通" in text
     assert 'name="user"' not in text and "vForeignKeyRawIdAdminField" not in text
+
+
+def autocomplete(client, term):
+    return client.get(
+        "/admin/autocomplete/",
+        {"app_label": "members", "model_name": "member", "field_name": "user", "term": term},
+    )
+
+
+def test_staff_pick_a_members_login_by_autocomplete_offering_member_logins_only(client, staff_user, xihu):
+    free = f.UserFactory(username="lin13900001111", first_name="林小红")
+    f.association_staff(username="lin_staff")  # a staff login: never offered
+    f.officer(xihu, username="lin_officer")
+    client.force_login(staff_user)
+    member = f.MemberFactory(branch=xihu)
+    form = client.get(reverse("admin:members_member_change", args=[member.pk])).content.decode()
+    assert "admin-autocomplete" in form and "vForeignKeyRawIdAdminField" not in form
+    found = autocomplete(client, "lin").json()["results"]
+    assert [r["id"] for r in found] == [str(free.pk)]
+    assert [r["id"] for r in autocomplete(client, "林小红").json()["results"]] == [str(free.pk)]
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get(f"/admin/auth/user/{free.pk}/change/").status_code == 403
+
+
+def test_officers_cannot_use_the_login_autocomplete(client, xihu_officer):
+    f.UserFactory(username="lin13900001111")
+    client.force_login(xihu_officer)
+    assert autocomplete(client, "lin").status_code == 403
