@@ -14,7 +14,10 @@ from django_otp import user_has_device
 from core.roles import is_association_staff
 
 # Shown wherever an account that must use a second factor has no authenticator yet.
-NOT_ENROLLED_MESSAGE = "此账号必须使用两步验证登录，但尚未绑定验证器。请联系协会管理员绑定后再登录。"
+NOT_ENROLLED_MESSAGE = (
+    "此账号必须使用两步验证登录，但尚未绑定验证器。请联系协会管理员重新发送账号邀请："
+    "打开邀请链接设置密码并绑定验证器后即可登录。"
+)
 
 
 def second_factor_required(user) -> bool:
@@ -44,3 +47,14 @@ def second_factor_satisfied(request_or_user) -> bool:
         return True
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified is not None and is_verified())
+
+
+def second_factor_mandatory(user) -> bool:
+    """Must this user have an authenticator whether or not they enrolled one (the role decides)?
+
+    Superusers and association staff while ``OTP_REQUIRED_FOR_ASSOCIATION`` is on. Such a user
+    enrols through their invitation link and cannot remove their last device.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(settings.OTP_REQUIRED_FOR_ASSOCIATION and (user.is_superuser or is_association_staff(user)))

@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "laomo_portal.admin_apps.OTPTOTPConfig",  # Chinese app names on the admin index
     "simple_history",
     "import_export",
     "rest_framework",
@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "laomo_portal",
     "core",
-    "axes",
+    "laomo_portal.admin_apps.AxesConfig",
     *PORTAL_APPS,
 ]
 
@@ -352,6 +352,9 @@ VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)  # verification pag
 CLAIM_RATE_LIMIT = env.int("CLAIM_RATE_LIMIT", default=5)  # claim/reset attempts per client per hour
 CRAFTSMAN_CARD_VALID_YEARS = env.int("CRAFTSMAN_CARD_VALID_YEARS", default=3)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Staff invitations (setup_association, 分会工作人员 → 创建登录账号并发送邀请): how long a link works.
+# Django's PASSWORD_RESET_TIMEOUT (3 days) caps it.
+STAFF_INVITATION_HOURS = env.int("STAFF_INVITATION_HOURS", default=72)
 
 # The gateway's registered template code (短信模板编号), sent with each message when set.
 SMS_GATEWAY_TEMPLATE = env("SMS_GATEWAY_TEMPLATE", default="")

@@ -7,10 +7,14 @@ from django.views.generic import RedirectView
 
 from core.files import branch_file
 
+from . import accounts
 from .views import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    # Staff accounts (laomo_portal/accounts.py): before the admin, whose catch-all would take them.
+    path("admin/two-factor/", admin.site.admin_view(accounts.two_factor), name="two_factor"),
+    path("admin/invitation/<str:uidb64>/<str:token>/", accounts.staff_invitation, name="staff_invitation"),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("files/<path:name>", branch_file, name="branch_file"),

@@ -5,34 +5,9 @@ import random
 
 from core.idcard import make_id_number
 
-DISTRICTS = [
-    # (name, code, region code of GB/T 2260)
-    ("上城区", "shangcheng", "330102"),
-    ("拱墅区", "gongshu", "330105"),
-    ("西湖区", "xihu", "330106"),
-    ("滨江区", "binjiang", "330108"),
-    ("萧山区", "xiaoshan", "330109"),
-    ("余杭区", "yuhang", "330110"),
-    ("临平区", "linping", "330113"),
-    ("钱塘区", "qiantang", "330114"),
-    ("富阳区", "fuyang", "330111"),
-    ("临安区", "linan", "330112"),
-    ("桐庐县", "tonglu", "330122"),
-    ("淳安县", "chunan", "330127"),
-    ("建德市", "jiande", "330182"),
-]
-INDUSTRIES = [
-    ("机械冶金建材工会", "ind-machinery"),
-    ("能源化工地质工会", "ind-energy"),
-    ("交通运输工会", "ind-transport"),
-    ("教科文卫工会", "ind-education"),
-    ("财贸金融轻纺烟草工会", "ind-finance"),
-    ("农林水利工会", "ind-agriculture"),
-    ("建设工会", "ind-construction"),
-    ("国防邮电工会", "ind-post"),
-    ("市直机关工会", "ind-government"),
-    ("杭州经济技术开发区总工会", "ind-devzone"),
-]
+# The real branches live in members.reference; demo code keeps importing them from here.
+from .reference import DISTRICTS, INDUSTRIES  # noqa: F401
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玲俊峰文斌波宇浩凯鹏飞婷雪琳晨欣怡佳慧颖林海燕龙辉亮成荣新春生德福祥瑞"
 RARE = "堃喆昇淼赟珺䶮"

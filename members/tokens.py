@@ -1,6 +1,9 @@
-"""One-time activation links for invited members (Django's password-reset token, its own salt)."""
+"""One-time links: invited members' activation and staff invitations (Django's password-reset
+token, each with its own salt)."""
 
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.utils.http import base36_to_int
 
 
 class ActivationTokenGenerator(PasswordResetTokenGenerator):
@@ -19,3 +22,34 @@ class ActivationTokenGenerator(PasswordResetTokenGenerator):
 
 
 activation_token = ActivationTokenGenerator()
+
+
+class StaffInvitationTokenGenerator(PasswordResetTokenGenerator):
+    """One-time links with which a new staff login's owner sets their own password.
+
+    Bound to the password hash (an invitation leaves a fresh unusable one, so re-sending an
+    invitation kills the link sent before, and setting the password kills the link used),
+    the last login, the login's flags, and expiring after ``STAFF_INVITATION_HOURS``.
+    """
+
+    key_salt = "members.tokens.StaffInvitationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        flags = f"{int(user.is_active)}{int(user.is_staff)}{int(user.is_superuser)}"
+        return super()._make_hash_value(user, timestamp) + flags
+
+    def check_token(self, user, token):
+        if not super().check_token(user, token):
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return self._num_seconds(self._now()) - issued <= staff_invitation_hours() * 3600
+
+
+def staff_invitation_hours() -> int:
+    return settings.STAFF_INVITATION_HOURS
+
+
+staff_invitation_token = StaffInvitationTokenGenerator()

@@ -2,12 +2,20 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.cache import add_never_cache_headers
 
 from core.admin.base import ScopedModelAdmin, ScopedRelatedFieldListFilter, ScopedTabularInline
 from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record, id_numbers_confirmed
+from core.errors import DomainError
 from core.idcard import ID_NUMBER_TAKEN, mask_phone
 from core.models import AccessLog
+from core.roles import is_association_staff
 from core.scoping import scopes_disabled
 from members import services
 from members.admin.documents import invite_members, issue_cards, issue_certificates
@@ -21,6 +29,8 @@ from members.admin.io import MemberIOAdminMixin, RegistrationScanInline
 from members.models import Branch, Honor, Member, OfficerProfile
 from members.querysets import ID_LIKE
 from members.services.registry import HONOR_FIELDS, MEMBER_FIELDS
+from members.services.staff_accounts import officer_account_state, officer_invite, officer_login_suggestion
+from members.tokens import staff_invitation_hours
 
 from .resources import HonorResource
 
@@ -87,7 +97,8 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
     search_help_text = "输入姓名、完整身份证号或手机号码"
     list_select_related = ["branch"]
     readonly_fields = ["gender", "birth_date", "category", "created_at", "updated_at"]
-    raw_id_fields = ["user"]
+    # Picked by login name, name or phone (laomo_portal.admin.PortalUserAdmin), never by a typed id.
+    autocomplete_fields = ["user"]
     fieldsets = [
         (
             "基本信息",
@@ -226,7 +237,90 @@ class HonorAdmin(ExcelExportMixin, ScopedModelAdmin):
 
 @admin.register(OfficerProfile)
 class OfficerProfileAdmin(ScopedModelAdmin):
-    list_display = ["user", "branch"]
+    """分会工作人员: the person, their branch and their login, created by invitation only.
+
+    The login is never picked by id: association staff click 创建登录账号并发送邀请 and the
+    officer sets their own password (members.services.staff_accounts). Officers have no
+    permission here (``OfficerProfile.officer_actions``).
+    """
+
+    list_display = ["display_name", "branch", "user", "account_state", "invited_at"]
     list_filter = [("branch", ScopedRelatedFieldListFilter)]
-    search_fields = ["user__username"]
-    raw_id_fields = ["user"]
+    search_fields = ["name", "user__username", "user__first_name"]
+    fields = ["name", "branch", "mobile", "user", "account_state", "invited_at"]
+    readonly_fields = ["user", "account_state", "invited_at"]
+    list_select_related = ["user", "branch"]
+    change_form_template = "members/admin/officerprofile_change_form.html"
+
+    def get_fields(self, request, obj=None):
+        # A new row has no login yet: the login, its state and the invitation time come later.
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [f for f in fields if f in ("name", "branch", "mobile")]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        branch = form.base_fields.get("branch")
+        if branch is not None:  # picking a branch here, not editing the branch list
+            for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+                setattr(branch.widget, flag, False)
+        if "mobile" in form.base_fields:
+            form.base_fields["mobile"].widget.input_type = "tel"
+        return form
+
+    @admin.display(description="姓名", ordering="name")
+    def display_name(self, obj):
+        return obj.name or (obj.user.first_name if obj.user_id else "") or "—"
+
+    @admin.display(description="账号状态")
+    def account_state(self, obj):
+        return officer_account_state(obj)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        invite = self.admin_site.admin_view(self.invite_view)
+        return [path("<path:object_id>/invite/", invite, name="members_officerprofile_invite"), *urls]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_invite" in request.POST:
+            return redirect("admin:members_officerprofile_invite", obj.pk)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_invite" in request.POST:
+            return redirect("admin:members_officerprofile_invite", obj.pk)
+        return super().response_change(request, obj)
+
+    def invite_view(self, request, object_id):
+        """创建登录账号并发送邀请: a confirmation page, then the link shown once."""
+        # The role first, then the object: whoever may not invite learns nothing about ids.
+        if not (is_association_staff(request.user) and self.has_change_permission(request)):
+            raise PermissionDenied
+        profile = self.get_object(request, self._clean_id(self.model._meta.pk, object_id))
+        if profile is None:
+            raise Http404
+        opened = profile.user_id and (profile.user.has_usable_password() or profile.user.last_login)
+        username = request.POST.get("username", "")[:150] if request.method == "POST" else ""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "创建登录账号并发送邀请" if not profile.user_id else "重新发送邀请",
+            "profile": profile,
+            "opened": opened,
+            "suggestion": username or (profile.user.username if profile.user_id else officer_login_suggestion(profile)),
+            "hours": staff_invitation_hours(),
+        }
+        if request.method == "POST" and not opened:
+            try:
+                result = officer_invite(
+                    profile=profile, actor=request.user, username=username,
+                    send_by_sms=bool(request.POST.get("send_sms")),
+                )
+            except DomainError as exc:
+                context["error"] = exc.message
+            else:
+                self.log_change(request, profile, f"发送登录邀请（账号 {result['username']}）")
+                profile.refresh_from_db()
+                context.update(result=result, profile=profile)
+        response = TemplateResponse(request, "members/admin/officerprofile_invite.html", context)
+        add_never_cache_headers(response)
+        return response

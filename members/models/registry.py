@@ -259,17 +259,29 @@ class Honor(models.Model):
 
 
 class OfficerProfile(models.Model):
-    """Which branch a branch officer's login belongs to."""
+    """A branch's staff member and, once invited, their login (which branch it may see).
+
+    The row can exist before the login: association staff add the person (name, mobile,
+    branch) and then create the login with an invitation (``members.services.staff_accounts``);
+    the officer sets their own password through the link.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="账号",
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="officer_profile",
     )
     branch = models.ForeignKey(
         Branch, verbose_name="分会", null=True, blank=True, on_delete=models.PROTECT, related_name="officers"
     )
+    name = models.CharField("姓名", max_length=50, blank=True)
+    mobile = models.CharField(
+        "手机号码", max_length=20, blank=True, validators=[validate_mobile], help_text="登录邀请短信发送到此号码"
+    )
+    invited_at = models.DateTimeField("最近邀请时间", null=True, blank=True, editable=False)
 
     branch_path = "branch"
     officer_actions = ()
@@ -280,4 +292,5 @@ class OfficerProfile(models.Model):
         verbose_name_plural = "分会工作人员"
 
     def __str__(self):
-        return f"{self.user} ({self.branch or '未指定分会'})"
+        who = self.name or (self.user.get_username() if self.user_id else "未命名")
+        return f"{who} ({self.branch or '未指定分会'})"
