@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.audit import access_log_record, client_ip
 from core.errors import DomainError
 from core.scoping import scopes_disabled
-from core.sections import member_sections
+from core.sections import render_member_sections
 from core.throttle import throttle_hit
 
 from . import services
@@ -69,7 +69,7 @@ def me(request):
             "cards": CraftsmanCard.objects.of_member(member),
             "pending": any(not c.is_ready for c in certificates if c.render_state == "pending"),
             "form": CertificateRequestForm(),
-            "sections": member_sections(member),
+            "sections": render_member_sections(member, request),
         }
         return render(request, "members/me/home.html", context)
 
