@@ -3,14 +3,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from core.files import branch_file
 
-from .views import healthz
+from .views import healthz, home
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("files/<path:name>", branch_file, name="branch_file"),

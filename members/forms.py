@@ -2,11 +2,18 @@
 
 from django import forms
 
+from core.widgets import CodeInput, PhoneInput
+
 from .models import Certificate
 
 
 class LoginForm(forms.Form):
-    login = forms.CharField(label="手机号或用户名", max_length=150)
+    # Not type=tel: a member without a confirmed mobile signs in with a username (m0000123),
+    # which a phone's numeric keypad could not type.
+    login = forms.CharField(
+        label="手机号或用户名", max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
+    )  # fmt: skip
     password = forms.CharField(label="密码", widget=forms.PasswordInput)
 
 
@@ -14,7 +21,7 @@ class ClaimForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18, min_length=18)
     mobile = forms.RegexField(
-        label="手机号码", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号码。"}
+        label="手机号码", regex=r"^1\d{10}$", widget=PhoneInput(attrs={"maxlength": "11"}), error_messages={"invalid": "请输入11位手机号码。"}
     )
 
 
@@ -31,7 +38,7 @@ class PasswordForm(forms.Form):
 
 def _code_field():
     return forms.RegexField(
-        label="短信验证码", regex=r"^\d{6}$", error_messages={"invalid": "请输入6位验证码。"}
+        label="短信验证码", regex=r"^\d{6}$", widget=CodeInput(attrs={"maxlength": "6"}), error_messages={"invalid": "请输入6位验证码。"}
     )
 
 
@@ -48,7 +55,7 @@ class CodeForm(forms.Form):
 
 class ResetStartForm(forms.Form):
     mobile = forms.RegexField(
-        label="手机号码", regex=r"^1\d{10}$", error_messages={"invalid": "请输入11位手机号码。"}
+        label="手机号码", regex=r"^1\d{10}$", widget=PhoneInput(attrs={"maxlength": "11"}), error_messages={"invalid": "请输入11位手机号码。"}
     )
 
 
@@ -66,3 +73,21 @@ class CertificateRequestForm(forms.Form):
         else:
             data["purpose_text"] = data.get("purpose", "")
         return data
+
+
+SERIAL_PATTERN = r"^[A-Za-z0-9-]{1,30}$"
+
+
+class VerifyLookupForm(forms.Form):
+    """The printed serial and code of a certificate or card, typed in (the QR code carries both)."""
+
+    serial = forms.RegexField(
+        label="证明编号或卡号", regex=SERIAL_PATTERN, max_length=30,
+        error_messages={"invalid": "编号只含字母、数字和“-”，请按证明上印的编号填写。", "required": "请填写证明编号或卡号。"},
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )  # fmt: skip
+    code = forms.RegexField(
+        label="验证码", regex=r"^[A-Za-z0-9]{1,16}$", max_length=16,
+        error_messages={"invalid": "验证码只含字母和数字，请按证明上印的验证码填写。", "required": "请填写验证码。"},
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )  # fmt: skip
