@@ -7,7 +7,15 @@ from core.widgets import CodeInput, PhoneInput
 from .models import Certificate
 
 
-class LoginForm(forms.Form):
+class PageForm(forms.Form):
+    """A form of the member pages: labels stand above their fields, without a trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class LoginForm(PageForm):
     # Not type=tel: a member without a confirmed mobile signs in with a username (m0000123),
     # which a phone's numeric keypad could not type.
     login = forms.CharField(
@@ -17,7 +25,7 @@ class LoginForm(forms.Form):
     password = forms.CharField(label="密码", widget=forms.PasswordInput)
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(PageForm):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18, min_length=18)
     mobile = forms.RegexField(
@@ -25,7 +33,7 @@ class ClaimForm(forms.Form):
     )
 
 
-class PasswordForm(forms.Form):
+class PasswordForm(PageForm):
     password1 = forms.CharField(label="设置密码", widget=forms.PasswordInput, min_length=10)
     password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
 
@@ -47,19 +55,19 @@ class CodePasswordForm(PasswordForm):
     field_order = ["code", "password1", "password2"]
 
 
-class CodeForm(forms.Form):
+class CodeForm(PageForm):
     """Confirming the registry mobile on /me/: the code only."""
 
     code = _code_field()
 
 
-class ResetStartForm(forms.Form):
+class ResetStartForm(PageForm):
     mobile = forms.RegexField(
         label="手机号码", regex=r"^1\d{10}$", widget=PhoneInput(attrs={"maxlength": "11"}), error_messages={"invalid": "请输入11位手机号码。"}
     )
 
 
-class CertificateRequestForm(forms.Form):
+class CertificateRequestForm(PageForm):
     purpose = forms.ChoiceField(label="用途", choices=[(p, p) for p in Certificate.PURPOSES])
     purpose_other = forms.CharField(label="其他用途（选“其他”时填写）", max_length=90, required=False)
 
@@ -78,7 +86,7 @@ class CertificateRequestForm(forms.Form):
 SERIAL_PATTERN = r"^[A-Za-z0-9-]{1,30}$"
 
 
-class VerifyLookupForm(forms.Form):
+class VerifyLookupForm(PageForm):
     """The printed serial and code of a certificate or card, typed in (the QR code carries both)."""
 
     serial = forms.RegexField(
