@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from publications.services import SYSTEM, issue_publish, issue_submit
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,6 @@ def issue_with_pictures():
     issue = f.NewsletterIssueFactory(number=8, cover=f.png_file("cover.png"))
     article = f.ArticleFactory(issue=issue, title="有照片的文章")
     f.ArticlePhotoFactory(article=article, caption="比赛现场")
-    from publications.services import SYSTEM, issue_publish, issue_submit
-
     issue_submit(issue=issue, actor=SYSTEM)
     issue_publish(issue=issue, actor=SYSTEM)
     return issue
