@@ -9,10 +9,19 @@ context for one member::
         template="volunteering/me/section.html",
         context=lambda member: {"participations": ...},
     )
+
+Each section's template is rendered with its own context only (the names its function
+returns, plus ``member``, ``section_title`` and the request's context processors), never with the
+page's: a template reads top-level names (``{{ total_hours }}``), and a name its function
+forgot is an empty value the page-walk test catches (``string_if_invalid``), not a value
+borrowed from the page. The page prints the section's heading; a section template prints
+none of its own (``<h3>`` for its sub-parts).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.template.loader import render_to_string
 
 
 @dataclass(frozen=True)
@@ -35,8 +44,18 @@ def register_member_section(
 
 
 def member_sections(member) -> list[dict]:
-    """The rendered-ready sections for one member, in order."""
+    """The sections for one member, in order: key, title, template and the section's own context."""
     return [
-        {"key": s.key, "title": s.title, "template": s.template, **s.context(member)}
+        {"key": s.key, "title": s.title, "template": s.template, "context": s.context(member)}
         for s in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
     ]
+
+
+def render_member_sections(member, request=None) -> list[dict]:
+    """The sections rendered, each with its own context: key, title and ``html`` (safe)."""
+    rendered = []
+    for section in member_sections(member):
+        context = {**section["context"], "member": member, "section_title": section["title"]}
+        html = render_to_string(section["template"], context, request=request)
+        rendered.append({"key": section["key"], "title": section["title"], "html": html})
+    return rendered

@@ -338,6 +338,10 @@ LOGGING = {
 
 # The association's own name, printed on documents and pages.
 ASSOCIATION_NAME = "杭州市劳模工匠协会"
+# Contact shown on the public home page (/); each left out when not set.
+ASSOCIATION_ADDRESS = env("ASSOCIATION_ADDRESS", default="")
+ASSOCIATION_PHONE = env("ASSOCIATION_PHONE", default="")
+ASSOCIATION_EMAIL = env("ASSOCIATION_EMAIL", default="")
 
 # SMS: a local backend by default; production sets the HTTP gateway.
 SMS_BACKEND = env("SMS_BACKEND", default="core.notifications.LocmemSmsBackend")

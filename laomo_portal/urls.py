@@ -3,15 +3,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from core.files import branch_file
 
 from . import accounts
-from .views import healthz
+from .views import healthz, home
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", home, name="home"),
     # Staff accounts (laomo_portal/accounts.py): before the admin, whose catch-all would take them.
     path("admin/two-factor/", admin.site.admin_view(accounts.two_factor), name="two_factor"),
     path("admin/invitation/<str:uidb64>/<str:token>/", accounts.staff_invitation, name="staff_invitation"),

@@ -5,17 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.audit import access_log_record, client_ip
 from core.errors import DomainError
 from core.scoping import scopes_disabled
-from core.sections import member_sections
+from core.sections import render_member_sections
 from core.throttle import throttle_hit
 
 from . import services
-from .forms import CertificateRequestForm
+from .forms import CertificateRequestForm, VerifyLookupForm
 from .models import Certificate, CraftsmanCard, Honor, Member
 from .verification import verify_document
 
@@ -37,9 +39,22 @@ def verify(request, serial):
     # Public page, empty scope: the one lookup by serial (checked against its code) is unscoped.
     with scopes_disabled():
         result = verify_document(serial, request.GET.get("code"))
-    response = render(request, "members/verify.html", {"result": result})
+    response = render(request, "members/verify.html", {"result": result, "lookup_form": VerifyLookupForm()})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@never_cache
+def verify_lookup(request):
+    """/verify/?serial=…&code=…: the printed serial and code typed in (the landing page's form),
+    sent on to the one verification page; a malformed entry gets the form back with a reason."""
+    if not request.GET:
+        return render(request, "members/verify.html", {"lookup_form": VerifyLookupForm()})
+    form = VerifyLookupForm(request.GET)
+    if not form.is_valid():
+        return render(request, "members/verify.html", {"lookup_form": form}, status=400)
+    serial, code = form.cleaned_data["serial"].upper(), form.cleaned_data["code"].upper()
+    return redirect(f"{reverse('members:verify', args=[serial])}?{urlencode({'code': code})}")
 
 
 def own_member(user) -> Member:
@@ -69,7 +84,7 @@ def me(request):
             "cards": CraftsmanCard.objects.of_member(member),
             "pending": any(not c.is_ready for c in certificates if c.render_state == "pending"),
             "form": CertificateRequestForm(),
-            "sections": member_sections(member),
+            "sections": render_member_sections(member, request),
         }
         return render(request, "members/me/home.html", context)
 

@@ -16,8 +16,10 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteMixin, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from core.parsing import INT_MAX, INT_MIN, contains_nul, parse_int
+from core.widgets import PhoneInput, is_phone_field_name
 
 INVALID_SELECTION = "所选对象无效，未执行任何操作。"
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
@@ -77,7 +79,19 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class SafeWidgetsMixin:
+class PhoneWidgetsMixin:
+    """Text fields named ``…mobile`` / ``…phone`` as ``type=tel``: a phone's keypad in the admin too.
+
+    ``inputmode=tel`` (digits, -, +): these fields also take a landline with its area code.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.CharField) and not db_field.choices and is_phone_field_name(db_field.name):
+            kwargs.setdefault("widget", PhoneInput(attrs={"class": "vTextField"}, inputmode="tel"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class SafeWidgetsMixin(PhoneWidgetsMixin):
     """Autocomplete widgets and many-to-many fields that handle only ids that can be looked up."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -67,7 +67,7 @@ def test_section_template_says_when_there_is_nothing(xihu_member):
 
 
 def test_member_sections_include_ours(story, xihu_member):
-    sections = {s["key"]: s for s in member_sections(xihu_member)}
+    sections = {s["key"]: s["context"] for s in member_sections(xihu_member)}
     assert [a.title for a in sections["publications"]["articles"]] == ["三十年磨一剑"]
 
 

@@ -79,4 +79,4 @@ def test_empty_record_renders_a_friendly_line(xihu):
 def test_section_is_registered_for_the_me_page(record, xihu_member):
     section = next(s for s in member_sections(xihu_member) if s["key"] == "volunteering")
     assert section["template"] == "volunteering/me/section.html"
-    assert section["total_hours"] == Decimal("7.5")
+    assert section["context"]["total_hours"] == Decimal("7.5")

@@ -191,7 +191,7 @@ def test_member_page_section_shows_only_own_greetings(sms_outbox, birthday_peopl
     birthday_greetings_send(day=DAY)
     mine, other = birthday_people
     section = next(s for s in member_sections(mine) if s["key"] == "wellbeing_care")
-    assert {g.member_id for g in section["greetings"]} == {mine.pk}
+    assert {g.member_id for g in section["context"]["greetings"]} == {mine.pk}
 
 
 def test_staff_edit_categories_and_channels_in_the_admin(client, staff_user):

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _section(member):
-    return next(s for s in member_sections(member) if s["key"] == "workshops")
+    return next(s for s in member_sections(member) if s["key"] == "workshops")["context"]
 
 
 def test_section_lists_houses_led_and_joined_but_not_revoked(xihu, xihu_member):

@@ -122,8 +122,8 @@ def test_member_page_section_shows_own_trip_and_missing_safety_items(trip, parti
 
     member = participants[1].member
     [section] = [s for s in member_sections(member) if s["key"] == "wellbeing_trips"]
-    html = render_to_string(section["template"], section)
+    html = render_to_string(section["template"], section["context"])
     assert trip.name in html and "已确认" in html and "出发前安全核查" in html
     other = participants[2].member
     [section] = [s for s in member_sections(other) if s["key"] == "wellbeing_trips"]
-    assert [i["trip"] for i in section["trip_items"]] == [trip]
+    assert [i["trip"] for i in section["context"]["trip_items"]] == [trip]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_search_indexes'),
+        ('members', '0003_mobile_validator'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
