@@ -9,7 +9,7 @@ from core.idcard import ID_NUMBER_TAKEN, mask_phone
 from core.models import AccessLog
 from core.scoping import scopes_disabled
 from members import services
-from members.admin.documents import invite_members, issue_cards, issue_certificates
+from members.admin.documents import MemberDocumentsAdminMixin, invite_members, issue_cards, issue_certificates
 from members.admin.filters import (
     AgeBandFilter,
     HonorKindFilter,
@@ -63,7 +63,7 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
+class MemberAdmin(MemberDocumentsAdminMixin, MemberIOAdminMixin, ScopedModelAdmin):
     form = MemberAdminForm
     inlines = [HonorInline, RegistrationScanInline]
     actions = [issue_certificates, issue_cards, invite_members]
