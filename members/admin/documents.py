@@ -104,6 +104,7 @@ def issue_certificates(modeladmin, request, queryset):
         modeladmin.message_user(request, message, messages.ERROR)
     if not issued:
         return None
+    issued = list(Certificate.objects.filter(pk__in=[c.pk for c in issued]).order_by("year", "number"))
     # The result page: what was issued and one download of the whole batch (a zip, a merged PDF).
     return TemplateResponse(
         request,
@@ -113,6 +114,7 @@ def issue_certificates(modeladmin, request, queryset):
             "title": "劳模证明已开具",
             "opts": modeladmin.model._meta,
             "issued": issued,
+            "ready": sum(c.is_ready for c in issued),
             "refused": refused,
             "batch_url": certificate_batch_url([c.pk for c in issued]),
             "limit": services.CERTIFICATE_BATCH_LIMIT,
@@ -405,16 +407,11 @@ class CertificateAdmin(ScopedModelAdmin):
         fmt = request.GET.get("format")
         if fmt in BATCH_FORMATS and batch.downloadable:
             return self._batch_file(request, batch, fmt)
-        if fmt in BATCH_FORMATS and batch.pending:
-            self.message_user(
-                request, f"还有 {len(batch.pending)} 份证明的PDF正在生成，全部生成后才能下载，请稍后重试。",
-                messages.WARNING,
-            )  # fmt: skip
-        elif fmt in BATCH_FORMATS:
-            self.message_user(request, "所选证明中没有可下载的PDF。", messages.ERROR)
-        return self._batch_page(request, batch)
+        # Still rendering: the page says so, refreshes itself (the same URL, so the file comes
+        # once everything is ready) and offers 重试.
+        return self._batch_page(request, batch, fmt=fmt if fmt in BATCH_FORMATS else "")
 
-    def _batch_page(self, request, batch, *, error=None, status=200):
+    def _batch_page(self, request, batch, *, fmt="", error=None, status=200):
         context = {
             **self.admin_site.each_context(request),
             "title": "批量下载劳模证明",
@@ -422,6 +419,7 @@ class CertificateAdmin(ScopedModelAdmin):
             "batch": batch,
             "error": error,
             "ids": request.GET.get("ids", "") if batch is not None else "",
+            "format": fmt,
             "limit": services.CERTIFICATE_BATCH_LIMIT,
         }
         return TemplateResponse(request, "members/admin/certificate_batch.html", context, status=status)

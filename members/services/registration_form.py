@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core import documents
+from core.sections import record_sections
 
 from ..models import Honor
 
@@ -28,6 +29,8 @@ def registration_form_entry(member, *, full_id: bool) -> dict:
         "birth": member.birth_date.strftime("%Y年%m月%d日") if full_id else f"{member.age}岁",
         "birth_label": "出生日期" if full_id else "年龄",
         "honors": list(member.honors.all()),
+        # Houses, service teams…: what other apps registered (core.sections), in the caller's scope.
+        "records": record_sections(member),
     }
 
 

@@ -13,6 +13,7 @@ from core.models import AccessLog
 from members import services
 from tests import factories as f
 from tests.members.documents_helpers import pdf_tool
+from volunteering.models import TeamMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,25 @@ def test_many_honours_all_printed(client, staff_user, xihu, tmp_path):
     content = _pdf(client.get(_url(member)))
     text = pdf_tool("pdftotext", content, tmp_path).replace(" ", "")
     assert all(title in text for title in titles) and "共30项" in text
+
+
+def test_houses_and_teams_come_from_the_apps_own_sections_in_the_users_scope(
+    client, staff_user, xihu_officer, registered, binjiang, tmp_path
+):
+    f.WorkshopFactory(name="林秀英劳模工匠之家", branch=registered.branch, leader=registered, status="named")
+    elsewhere = f.WorkshopFactory(name="滨江数控之家", branch=binjiang, status="applied")
+    elsewhere.members.add(registered)
+    team = f.ServiceTeamFactory(name="西湖技术服务队", branch=registered.branch)
+    TeamMembership.objects.create(team=team, member=registered)
+    f.ParticipationFactory(member=registered, event__team=team, hours=6)
+    f.ParticipationFactory(member=registered, event__team=team, hours=4)
+
+    client.force_login(staff_user)
+    text = pdf_tool("pdftotext", _pdf(client.get(_url(registered))), tmp_path).replace(" ", "")
+    assert "参加活动情况" in text and "林秀英劳模工匠之家（负责人，已命名" in text
+    assert "滨江数控之家（成员" in text
+    assert "西湖技术服务队" in text and "累计参加服务活动2次，服务时长10小时" in text
+    # The officer's form is read in the officer's scope: another branch's house is not on it.
+    client.force_login(xihu_officer)
+    text = pdf_tool("pdftotext", _pdf(client.get(_url(registered))), tmp_path).replace(" ", "")
+    assert "林秀英劳模工匠之家" in text and "滨江数控之家" not in text
