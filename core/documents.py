@@ -25,6 +25,7 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.template.loader import render_to_string
 from pypdf import PdfWriter
+from pypdf.errors import PyPdfError
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -98,6 +99,10 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         return document.write_pdf(stylesheets=[fonts_stylesheet], font_config=font_config)
 
 
+class UnreadablePdf(ValueError):
+    """A stored PDF could not be read for merging (damaged or not a PDF)."""
+
+
 def merge_pdfs(sources, out) -> int:
     """Write the pages of ``sources`` (opened binary files, in order) into ``out`` as one PDF.
 
@@ -107,8 +112,11 @@ def merge_pdfs(sources, out) -> int:
     """
     writer = PdfWriter()
     with contextlib.ExitStack() as stack:
-        for source in sources:
-            stack.enter_context(source)
-            writer.append(source)
-        writer.write(out)
+        try:
+            for source in sources:
+                stack.enter_context(source)
+                writer.append(source)
+            writer.write(out)
+        except PyPdfError as exc:
+            raise UnreadablePdf(str(exc)[:200]) from exc
         return len(writer.pages)

@@ -5,6 +5,7 @@ officer issues, lists and downloads only for their own branch.
 """
 
 import io
+import logging
 import tempfile
 
 from django import forms
@@ -19,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import documents
 from core.admin.base import ScopedModelAdmin
 from core.audit import access_log_record
 from core.errors import DomainError
@@ -30,6 +32,8 @@ from core.scoping import user_scope
 from members import services
 from members.models import Certificate, CraftsmanCard, Member
 from members.tasks import certificate_render_task
+
+logger = logging.getLogger(__name__)
 
 
 class PurposeForm(forms.Form):
@@ -428,12 +432,22 @@ class CertificateAdmin(ScopedModelAdmin):
         out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
         count = len(batch.ready)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if fmt == "zip":
-            services.certificates_zip(batch, out)
-            filename, label = f"劳模证明-{stamp}-{count}份.zip", "压缩包"
-        else:
-            services.certificates_merged_pdf(batch, out)
-            filename, label = f"劳模证明-{stamp}-{count}份（打印）.pdf", "合并PDF"
+        try:
+            if fmt == "zip":
+                services.certificates_zip(batch, out)
+                filename, label = f"劳模证明-{stamp}-{count}份.zip", "压缩包"
+            else:
+                services.certificates_merged_pdf(batch, out)
+                filename, label = f"劳模证明-{stamp}-{count}份（打印）.pdf", "合并PDF"
+        except (OSError, documents.UnreadablePdf):
+            # A stored file gone or damaged: say which way out, never a server error.
+            logger.exception("certificate batch download failed")
+            out.close()
+            self.message_user(
+                request, "部分证明的PDF文件无法读取。请勾选这些证明执行“重新生成PDF”，生成后再下载。",
+                messages.ERROR,
+            )  # fmt: skip
+            return self._batch_page(request, batch)
         access_log_record(
             user=request.user, action=AccessLog.Action.DOWNLOAD, target=f"劳模证明批量下载（{label}，{count}份）",
             request=request, row_count=count,

@@ -271,3 +271,20 @@ def test_action_past_the_limit_is_refused_with_a_message(client, staff_user, xih
     assert response.status_code == 302 and reverse(BATCH) not in response["Location"]
     page = client.get(response["Location"]).content.decode()
     assert "一次最多下载" in page and "分批下载" in page
+
+
+@pytest.mark.parametrize("fmt", ["zip", "pdf"])
+def test_a_stored_file_gone_or_damaged_gets_a_message_not_a_server_error(
+    client, staff_user, xihu_certificates, fmt
+):
+    gone, damaged = xihu_certificates
+    gone.pdf.storage.delete(gone.pdf.name)
+    client.force_login(staff_user)
+    response = client.get(_url([gone], fmt))
+    assert response.status_code == 200 and "无法读取" in response.content.decode()
+    with damaged.pdf.storage.open(damaged.pdf.name, "wb") as handle:
+        handle.write(b"%PDF-1.7 not really")
+    if fmt == "pdf":
+        response = client.get(_url([damaged], fmt))
+        assert response.status_code == 200 and "无法读取" in response.content.decode()
+    assert not _downloads().exists()
