@@ -1,4 +1,4 @@
-"""The one PDF renderer: our own auto-escaped templates → WeasyPrint → bytes.
+"""The one PDF renderer: our own auto-escaped templates → WeasyPrint → bytes; and the one merger.
 
 It fetches nothing but the project's own static files (fonts, images, CSS) and ``data:``
 URLs; any other URL (``file:///etc/passwd``, ``http://…``) raises and is not embedded.
@@ -8,9 +8,13 @@ Fonts: the project's own face (``static/pdf/fonts.css`` → ``static/fonts/``) i
 once per process in a shared ``FontConfiguration``; registering it per document would cost
 reading and indexing a 12 MB font each time. Rendering holds a lock because that
 configuration (fontconfig/Pango state) is shared between threads.
+
+Merging (``merge_pdfs``, pypdf) joins stored or rendered PDFs page by page for printing,
+without rendering them again.
 """
 
 import base64
+import contextlib
 import logging
 import mimetypes
 import threading
@@ -20,6 +24,8 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from pypdf import PdfWriter
+from pypdf.errors import PyPdfError
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -91,3 +97,26 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         font_config, fonts_stylesheet = _font_setup()
         document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher())
         return document.write_pdf(stylesheets=[fonts_stylesheet], font_config=font_config)
+
+
+class UnreadablePdf(ValueError):
+    """A stored PDF could not be read for merging (damaged or not a PDF)."""
+
+
+def merge_pdfs(sources, out) -> int:
+    """Write the pages of ``sources`` (opened binary files, in order) into ``out`` as one PDF.
+
+    The stored documents are copied as they are (pypdf), not rendered again: the merged file
+    prints exactly what was issued. Each source stays open until the whole file is written
+    (pypdf reads pages lazily) and is closed after. Returns the number of pages.
+    """
+    writer = PdfWriter()
+    with contextlib.ExitStack() as stack:
+        try:
+            for source in sources:
+                stack.enter_context(source)
+                writer.append(source)
+            writer.write(out)
+        except PyPdfError as exc:
+            raise UnreadablePdf(str(exc)[:200]) from exc
+        return len(writer.pages)

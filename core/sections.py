@@ -1,4 +1,4 @@
-"""Sections of a member's own page (/me/) contributed by other apps.
+"""Sections of a member's own page (/me/), and of the member's printed 登记表, contributed by other apps.
 
 ``members`` stands below every other app and cannot import them; instead each app
 registers, in its ``AppConfig.ready()``, a template and a function that builds its
@@ -59,3 +59,33 @@ def render_member_sections(member, request=None) -> list[dict]:
         html = render_to_string(section["template"], context, request=request)
         rendered.append({"key": section["key"], "title": section["title"], "html": html})
     return rendered
+
+
+# The printed 登记表 (members/services/registration_form.py) lists what other apps know of a
+# member (houses, service teams) the same way: each app registers, in ``ready()``, a title
+# and a function giving plain lines for one member. It runs in the caller's scope, so an
+# officer's form shows only rows of their own branch.
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    key: str
+    title: str
+    lines: Callable  # (member) -> list[str]
+    order: int = 100
+
+
+_RECORD_SECTIONS: dict[str, RecordSection] = {}
+
+
+def register_record_section(*, key: str, title: str, lines: Callable, order: int = 100) -> None:
+    """Add (or replace) a section of the printed 登记表."""
+    _RECORD_SECTIONS[key] = RecordSection(key=key, title=title, lines=lines, order=order)
+
+
+def record_sections(member) -> list[dict]:
+    """``[{"title": ..., "lines": [...]}, ...]`` for one member, in order."""
+    return [
+        {"key": s.key, "title": s.title, "lines": list(s.lines(member))}
+        for s in sorted(_RECORD_SECTIONS.values(), key=lambda s: (s.order, s.key))
+    ]

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core.sections import register_member_section
+from core.sections import register_member_section, register_record_section
 
 
 class VolunteeringConfig(AppConfig):
@@ -19,3 +19,7 @@ class VolunteeringConfig(AppConfig):
             context=member_service_record,
             order=30,
         )
+        # The printed 登记表 of a member (members/services/registration_form.py).
+        from .documents import member_volunteering_lines
+
+        register_record_section(key="volunteering", title="志愿服务", lines=member_volunteering_lines, order=30)

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core.sections import register_member_section
+from core.sections import register_member_section, register_record_section
 
 
 class WorkshopsConfig(AppConfig):
@@ -19,3 +19,7 @@ class WorkshopsConfig(AppConfig):
             context=member_workshop_context,
             order=20,
         )
+        # The printed 登记表 of a member (members/services/registration_form.py).
+        from .documents import member_workshop_lines
+
+        register_record_section(key="workshops", title="劳模工匠之家", lines=member_workshop_lines, order=20)

