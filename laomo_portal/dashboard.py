@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.roles import is_association_staff
 from core.scoping import user_scope
 from members.models import Branch, Honor, HonorCount, Member, MemberCount
-from members.statistics import freshness, snapshot_current
+from members.statistics import CATEGORIES, freshness, snapshot_current
 from volunteering.models import Participation, ServiceEvent
 from wellbeing.models import CareBudget, CondolenceVisit, Inquiry, Nomination, TripRules
 from workshops.models import Workshop
@@ -59,7 +59,6 @@ def registry_figures(user, today: datetime.date) -> dict:
     for branch_id, category, n in counts:
         per_branch[branch_id] = per_branch.get(branch_id, 0) + n
         per_category[category] = per_category.get(category, 0) + n
-    labels = dict(Member.Category.choices)
     active = Member.Status.ACTIVE
     by_branch = [
         (name, per_branch.get(pk, 0))
@@ -73,11 +72,12 @@ def registry_figures(user, today: datetime.date) -> dict:
         "members_url": list_url("members_member_changelist", status__exact=active),
         "by_category": [
             (
-                labels[k] if k else "未分类",
-                v,
-                list_url("members_member_changelist", status__exact=active, category__exact=k),
+                label,
+                per_category[key],
+                list_url("members_member_changelist", status__exact=active, category__exact=key),
             )
-            for k, v in sorted(per_category.items())
+            for key, label in CATEGORIES
+            if per_category.get(key)
         ],
         "honors_url": list_url("members_honor_changelist", year__exact=today.year),
         "by_branch": by_branch,

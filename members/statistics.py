@@ -26,6 +26,7 @@ REFRESH_QUEUED_SECONDS = 30 * 60
 LIVE_NOW = "数据为实时统计（{time}）"
 LIVE_HONOR_FILTER = "按授予年份筛选，数据为实时统计（{time}）"
 LIVE_INVALID = "筛选条件有误，请修改后重新筛选"
+RECENT_YEARS = 15  # award years listed one by one; earlier ones per decade
 
 
 class StatisticsFilterForm(forms.Form):
@@ -197,7 +198,9 @@ def freshness(snapshot: StatisticsSnapshot | None, live_reason: str = LIVE_NOW) 
     return {"source": "snapshot", "computed_at": when.isoformat(), "text": f"数据更新于 {when:%H:%M}"}
 
 
-def registry_statistics(*, members, honors, branches, today: datetime.date | None = None) -> dict:
+def registry_statistics(
+    *, members, honors, branches, today: datetime.date | None = None, recent_years=RECENT_YEARS
+) -> dict:
     """The crosstabs of the statistics page, live, from already scoped and filtered querysets.
 
     ``branches``: (pk, name) of the branches the rows list, in display order.
@@ -210,17 +213,19 @@ def registry_statistics(*, members, honors, branches, today: datetime.date | Non
     per_year = (
         honors.filter(member__in=members.values("pk")).values_list("year", "level").annotate(n=Count("pk"))
     )
-    return registry_tables(by_branch, by_age.order_by(), per_year.order_by(), branches)
+    return registry_tables(by_branch, by_age.order_by(), per_year.order_by(), branches, recent_years)
 
 
-def registry_statistics_from_snapshot(*, member_counts, honor_counts, branches) -> dict:
+def registry_statistics_from_snapshot(
+    *, member_counts, honor_counts, branches, recent_years=RECENT_YEARS
+) -> dict:
     """The same crosstabs, summed from already scoped and filtered snapshot rows."""
     by_branch = (
         member_counts.values_list("branch", "category", "top_honor_level").annotate(n=Sum("n")).order_by()
     )
     by_age = member_counts.values_list("age_band", "gender").annotate(n=Sum("n")).order_by()
     per_year = honor_counts.values_list("year", "level").annotate(n=Sum("n")).order_by()
-    return registry_tables(by_branch, by_age, per_year, branches)
+    return registry_tables(by_branch, by_age, per_year, branches, recent_years)
 
 
 LEVELS = list(Honor.Level.choices)  # 全国 → 省级 → 市级 → 区县级: the order of every table and chart
@@ -233,7 +238,33 @@ CATEGORIES = [
 OTHER_BAND = -1
 
 
-def registry_tables(by_branch, by_age, per_year, branches) -> dict:
+def year_crosstab(years: dict, recent_years: int | None) -> dict:
+    """授予年份 × 级别: the last ``recent_years`` years one by one, earlier ones per decade
+    (a 60-year registry stays one screen); every year when ``recent_years`` is None."""
+    found = sorted({y for y, _ in years}, reverse=True)
+    if recent_years is None or len(found) <= recent_years:
+        rows, counts = [(y, f"{y}年") for y in found], years
+    else:
+        first_recent = timezone.localdate().year - recent_years + 1
+
+        def key(year):
+            return year if year >= first_recent else year // 10 * 10
+
+        counts = counts_by((key(y), level, n) for (y, level), n in years.items())
+        rows = []
+        for row_key in sorted({key(y) for y in found}, reverse=True):
+            if row_key >= first_recent:
+                rows.append((row_key, f"{row_key}年"))
+            else:
+                last = min(row_key + 9, first_recent - 1)
+                rows.append((row_key, f"{row_key}–{last}年"))
+    return crosstab(
+        key="year_level", title="各年度授予荣誉（按级别）", corner="授予年份",
+        rows=rows, columns=LEVELS, counts=counts, unit="项",
+    )  # fmt: skip
+
+
+def registry_tables(by_branch, by_age, per_year, branches, recent_years=RECENT_YEARS) -> dict:
     """(branch, category, top level, n), (age band, gender, n) and (year, level, n) rows as the
     page's crosstabs: 分会 × 类别, 分会 × 最高荣誉级别, 年龄段 × 性别, 授予年份 × 级别."""
     by_branch = list(by_branch)
@@ -265,11 +296,7 @@ def registry_tables(by_branch, by_age, per_year, branches) -> dict:
             key="age_gender", title="年龄段与性别", corner="年龄段",
             rows=band_rows, columns=list(Member.Gender.choices), counts=ages, unit="人",
         ),
-        "year_level": crosstab(
-            key="year_level", title="各年度授予荣誉（按级别）", corner="授予年份",
-            rows=[(y, f"{y}年") for y in sorted({y for y, _ in years}, reverse=True)],
-            columns=LEVELS, counts=years, unit="项",
-        ),
+        "year_level": year_crosstab(years, recent_years),
     }  # fmt: skip
     return {"total": tables["branch_category"]["total"], "tables": tables}
 

@@ -52,6 +52,7 @@ from members.statistics import (
     LIVE_HONOR_FILTER,
     LIVE_INVALID,
     LIVE_NOW,
+    RECENT_YEARS,
     TABLE_ORDER,
     StatisticsFilterForm,
     freshness,
@@ -308,7 +309,7 @@ class MemberIOAdminMixin:
         download = params.pop("_format", None)
         only = params.pop("table", [None])[-1]
         form = StatisticsFilterForm(params or None, user=request.user)
-        stats = self._statistics(request, form)
+        stats = self._statistics(request, form, every_year=bool(download))
         if download:
             keys = [only] if only in stats["tables"] else list(TABLE_ORDER)
             sheets = [(stats["tables"][k]["title"], *crosstab_sheet(stats["tables"][k]), ()) for k in keys]
@@ -325,10 +326,12 @@ class MemberIOAdminMixin:
             can_refresh=is_association_staff(request.user),
         )  # fmt: skip
 
-    def _statistics(self, request, form) -> dict:
-        """From the snapshot when the filters allow and it is current, else live."""
+    def _statistics(self, request, form, every_year=False) -> dict:
+        """From the snapshot when the filters allow and it is current, else live. Award years
+        one by one when asked (downloads) or filtered, else the recent ones and then decades."""
         today = timezone.localdate()
         valid = form.is_valid() if form.is_bound else True
+        recent_years = None if every_year or (valid and not form.snapshot_servable()) else RECENT_YEARS
         snapshot, reason = None, LIVE_HONOR_FILTER if valid else LIVE_INVALID
         if valid and form.snapshot_servable():
             snapshot, reason = snapshot_current(today), LIVE_NOW
@@ -341,6 +344,7 @@ class MemberIOAdminMixin:
                 ),
                 honor_counts=form.honor_counts(HonorCount.objects.visible_to(request.user)),
                 branches=branches,
+                recent_years=recent_years,
             )
         else:
             members = Member.objects.visible_to(request.user)
@@ -349,7 +353,9 @@ class MemberIOAdminMixin:
                 members, honors = form.members(members), form.honors(honors)
             elif not valid:
                 members, honors = members.none(), honors.none()
-            stats = registry_statistics(members=members, honors=honors, branches=branches, today=today)
+            stats = registry_statistics(
+                members=members, honors=honors, branches=branches, today=today, recent_years=recent_years
+            )
         stats["freshness"] = freshness(snapshot, reason)
         return stats
 

@@ -11,6 +11,9 @@ window.PortalCharts = (function () {
   function init(el) {
     var chart = echarts.init(el, null, {renderer: "canvas"});
     charts.push(chart);
+    // The box changes width without a window resize (the side navigation opened or closed,
+    // fonts or styles loaded late): follow the box, never overflow the page.
+    if (window.ResizeObserver) { new ResizeObserver(function () { chart.resize(); }).observe(el); }
     return chart;
   }
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
@@ -80,7 +83,7 @@ window.PortalCharts = (function () {
   // The series of a crosstab (core/crosstab.py): one per column that has a count, in column order.
   function crosstabSeries(table) {
     return table.columns.map(function (name, i) {
-      return {name: name, data: table.rows.map(function (r) { return r.values[i]; })};
+      return {name: name, data: table.rows.map(function (r) { return Number(r.values[i]); })};
     }).filter(function (s) { return s.data.some(function (v) { return v; }); });
   }
 
@@ -98,7 +101,7 @@ window.PortalCharts = (function () {
   function crosstabPie(id, table, o) {
     o = o || {};
     return pie(id, {title: o.title || table.title, unit: o.unit || table.unit,
-                    data: table.columns.map(function (name, i) { return {name: name, value: table.totals[i]}; })});
+                    data: table.columns.map(function (name, i) { return {name: name, value: Number(table.totals[i])}; })});
   }
 
   function data(id) { return JSON.parse(document.getElementById(id).textContent); }
