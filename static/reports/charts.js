@@ -33,7 +33,7 @@ window.PortalCharts = (function () {
     var many = series.length > 1;
     if (o.horizontal) {
       // Each category a row of its own: the chart grows with the number of rows.
-      el.style.height = Math.max(o.minHeight || 240, 26 * o.categories.length + (many ? 110 : 80)) + "px";
+      el.style.height = Math.max(o.minHeight || 240, 26 * o.categories.length + (many ? (series.length > 5 ? 134 : 110) : 80)) + "px";
     }
     var chart = init(el);
     var category = {type: "category", data: o.categories, inverse: !!o.horizontal,
@@ -46,9 +46,10 @@ window.PortalCharts = (function () {
       title: title(o.title, o.subtitle),
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"},
                 valueFormatter: function (v) { return v + (o.unit || ""); }},
-      legend: many ? {top: o.subtitle ? 48 : 30, type: "scroll"} : {show: false},
-      grid: {top: (many ? 64 : 40) + (o.subtitle ? 18 : 0), left: 12, right: o.horizontal ? 48 : 24, bottom: 8,
-             containLabel: true},
+      // A legend of many entries wraps onto a second line (every entry visible), and the plot starts below it.
+      legend: many ? {top: o.subtitle ? 48 : 30, left: "center", width: "90%"} : {show: false},
+      grid: {top: (many ? (series.length > 5 ? 88 : 64) : 40) + (o.subtitle ? 18 : 0), left: 12,
+             right: o.horizontal ? 48 : 24, bottom: 8, containLabel: true},
       xAxis: o.horizontal ? value : category,
       yAxis: o.horizontal ? category : value,
       series: series.map(function (s) {
