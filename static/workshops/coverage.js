@@ -3,10 +3,10 @@
   var data = JSON.parse(document.getElementById("coverage-data").textContent);
   var bar = echarts.init(document.getElementById("coverage-bar"));
   bar.setOption({
-    title: {text: "各分会劳模工匠之家（按状态）", left: "center", textStyle: {fontSize: 15}},
+    title: {text: "各分会劳模工匠之家（按状态）", left: "center", top: 4, textStyle: {fontSize: 15}},
     tooltip: {trigger: "axis"},
-    legend: {top: 30, type: "scroll"},
-    grid: {top: 70, bottom: 8, left: 12, right: 12, containLabel: true},
+    legend: {top: 36, left: "center", width: "92%"},
+    grid: {top: 96, bottom: 8, left: 12, right: 12, containLabel: true},
     xAxis: {type: "category", data: data.branches, axisLabel: {rotate: 45, interval: 0}},
     yAxis: {type: "value", minInterval: 1, name: "家数"},
     series: data.series.map(function (s) { return {name: s.name, type: "bar", stack: "status", data: s.data}; })

@@ -74,7 +74,9 @@ def test_branch_by_category_crosstabs_add_up(client, staff_user, xihu_officer, t
     for table in crosstabs.values():
         for r in table["rows"]:
             assert r["total"] == sum(r["values"])
-        assert table["totals"] == [sum(r["values"][i] for r in table["rows"]) for i in range(len(table["columns"]))]
+        assert table["totals"] == [
+            sum(r["values"][i] for r in table["rows"]) for i in range(len(table["columns"]))
+        ]
     body = response.content.decode()
     assert "各分会服务活动次数（按类别）" in body and "服务时长（按类别）" in body and ">合计<" in body
     client.force_login(xihu_officer)
