@@ -79,7 +79,9 @@ class PortalAdminSite(admin.AdminSite):
 
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AdminInputMixin):
-            admin_class = type(admin_class.__name__, (AdminInputMixin, admin_class), {"__module__": admin_class.__module__})
+            admin_class = type(
+                admin_class.__name__, (AdminInputMixin, admin_class), {"__module__": admin_class.__module__}
+            )
         return super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):

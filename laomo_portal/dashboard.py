@@ -5,13 +5,16 @@ number of queries for 300 members or a million.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import is_association_staff
 from core.scoping import user_scope
 from members.models import Branch, Honor, HonorCount, Member, MemberCount
-from members.statistics import freshness, snapshot_current
+from members.statistics import CATEGORIES, freshness, snapshot_current
 from volunteering.models import Participation, ServiceEvent
 from wellbeing.models import CareBudget, CondolenceVisit, Inquiry, Nomination, TripRules
 from workshops.models import Workshop
@@ -23,6 +26,12 @@ def _birthday_q(days: list[datetime.date]) -> Q:
     for day in days:
         q |= Q(birth_date__month=day.month, birth_date__day=day.day)
     return q
+
+
+def list_url(name: str, **params) -> str:
+    """An admin list (or report) with its filters: every tile links to what it counts."""
+    url = reverse(f"admin:{name}")
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def registry_figures(user, today: datetime.date) -> dict:
@@ -50,7 +59,7 @@ def registry_figures(user, today: datetime.date) -> dict:
     for branch_id, category, n in counts:
         per_branch[branch_id] = per_branch.get(branch_id, 0) + n
         per_category[category] = per_category.get(category, 0) + n
-    labels = dict(Member.Category.choices)
+    active = Member.Status.ACTIVE
     by_branch = [
         (name, per_branch.get(pk, 0))
         for pk, name in Branch.objects.visible_to(user).order_by("sort_order", "pk").values_list("pk", "name")
@@ -60,12 +69,23 @@ def registry_figures(user, today: datetime.date) -> dict:
     return {
         "freshness": freshness(snapshot),
         "members_total": sum(per_category.values()),
-        "by_category": [(labels[k] if k else "未分类", v) for k, v in sorted(per_category.items())],
+        "members_url": list_url("members_member_changelist", status__exact=active),
+        "by_category": [
+            (
+                label,
+                per_category[key],
+                list_url("members_member_changelist", status__exact=active, category__exact=key),
+            )
+            for key, label in CATEGORIES
+            if per_category.get(key)
+        ],
+        "honors_url": list_url("members_honor_changelist", year__exact=today.year),
         "by_branch": by_branch,
         "honors_this_year": honors_this_year,
         "birthdays_today_count": birthdays_today.count(),
         "birthdays_today": list(birthdays_today.order_by("name").values_list("name", "branch__name")[:12]),
         "birthdays_week": members.filter(_birthday_q(week)).count(),
+        "birthdays_url": list_url("wellbeing_greeting_cake_list"),
     }
 
 
@@ -87,6 +107,7 @@ def app_tiles(user, today: datetime.date) -> list[dict]:
         {
             "key": "houses_named",
             "title": "劳模工匠之家（已命名）",
+            "url": list_url("workshops_workshop_changelist", status__exact=Workshop.Status.NAMED),
             "value": houses.get(Workshop.Status.NAMED, 0),
             "note": "　".join(
                 f"{status_labels[k]} {v}" for k, v in sorted(houses.items()) if k != Workshop.Status.NAMED
@@ -94,23 +115,34 @@ def app_tiles(user, today: datetime.date) -> list[dict]:
         },
         {
             "key": "service_events",
-            "title": f"{year}年志愿服务活动",
+            "title": f"{year}年志愿服务活动（已完成）",
+            "url": list_url("volunteering_serviceevent_changelist", status__exact="done", date__year=year),
             "value": events,
             "note": f"服务时长 {service['hours']} 小时，{service['people']} 人参与",
         },
         {
             "key": "trip_participants",
             "title": f"{year}年疗休养人数",
+            "url": list_url("wellbeing_convalescencetrip_report", year=year)
+            if is_association_staff(user)
+            else list_url("wellbeing_convalescencetrip_changelist", year__exact=year),
             "value": participants,
             "note": f"年度目标 {goal} 人（{round(100 * participants / goal) if goal else 0}%）",
         },
         {
             "key": "care_spent",
             "title": f"{year}年走访慰问支出（元）",
+            "url": list_url("wellbeing_condolencevisit_report", year=year),
             "value": f"{spent:,.0f}",
             "note": f"预算 {budget:,.0f} 元" + (f"，已用 {round(100 * spent / budget)}%" if budget else ""),
         },
-        {"key": "inquiries_overdue", "title": "逾期未答复的来信来访来电", "value": overdue, "note": ""},
+        {
+            "key": "inquiries_overdue",
+            "title": "逾期未答复的来信来访来电",
+            "value": overdue,
+            "note": "请尽快答复" if overdue else "没有逾期件",
+            "url": list_url("wellbeing_inquiry_changelist", deadline_state="overdue"),
+        },
     ]
 
 
@@ -127,4 +159,6 @@ def dashboard_for(user) -> dict:
         "names": [n for n, _ in figures["by_branch"]],
         "values": [v for _, v in figures["by_branch"]],
     }
+    figures["can_refresh"] = is_association_staff(user)
+    figures["statistics_url"] = list_url("members_member_statistics")
     return figures

@@ -8,20 +8,25 @@ registry. Both go through ``visible_to(user)``.
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Sum, Value, When
+from django.db import transaction
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.crosstab import counts_by, crosstab
 from core.tasks import portal_task
 from members.querysets import AGE_BANDS, birth_range_for_ages
 
-from .models import Branch, Honor, Member, StatisticsSnapshot
+from .models import Branch, Honor, Member, RegistryChange, StatisticsSnapshot
 
 NO_HONOR = "无荣誉"
-REFRESH_REQUESTED_KEY = "members:statistics-snapshot-refresh-requested"
-LIVE_NO_SNAPSHOT = "统计快照尚未生成或已过期，本页为实时计算；快照正在后台生成"
-LIVE_HONOR_FILTER = "按授予年份筛选时实时计算"
+REFRESH_QUEUED_KEY = "members:statistics-refresh-queued"
+REFRESH_QUEUED_SECONDS = 30 * 60
+LIVE_NOW = "数据为实时统计（{time}）"
+LIVE_HONOR_FILTER = "按授予年份筛选，数据为实时统计（{time}）"
+LIVE_INVALID = "筛选条件有误，请修改后重新筛选"
+RECENT_YEARS = 15  # award years listed one by one; earlier ones per decade
 
 
 class StatisticsFilterForm(forms.Form):
@@ -39,6 +44,15 @@ class StatisticsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Officers are scoped to their branch anyway; the choice only lists what they may see.
         self.fields["branch"].queryset = Branch.objects.visible_to(user)
+
+    def branches(self, branches) -> list[tuple[int, str]]:
+        """(pk, name) of the branches the tables list: the visible ones, or the one chosen."""
+        data = self._data()
+        if data.get("branch"):
+            branches = branches.filter(pk=data["branch"].pk)
+        else:
+            branches = branches.filter(active=True)
+        return list(branches.order_by("sort_order", "pk").values_list("pk", "name"))
 
     def _data(self) -> dict:
         return getattr(self, "cleaned_data", {}) if self.is_bound else {}
@@ -100,90 +114,191 @@ def age_band_case(today, field="birth_date"):
 
 
 def snapshot_current(today: datetime.date) -> StatisticsSnapshot | None:
-    """Today's snapshot, or None (missing, or of another day: the age bands moved) with a refresh requested."""
-    snapshot = StatisticsSnapshot.objects.filter(pk=1, as_of=today).first()
+    """The snapshot when it is today's and no member or honour changed since it was counted;
+    else None (the pages count live, which is always right) with a refresh requested.
+
+    One query: the registry's change counter is compared in the same statement.
+    """
+    version = Coalesce(Subquery(RegistryChange.objects.filter(pk=1).values("version")[:1]), Value(0))
+    snapshot = StatisticsSnapshot.objects.filter(pk=1, as_of=today, registry_version=version).first()
     if snapshot is None:
         statistics_snapshot_request()
     return snapshot
 
 
+def registry_changed() -> None:
+    """Members or honours changed: once this transaction commits, bump the change counter, which
+    makes the snapshot stale (the pages count live until a refresh has run).
+
+    Once per transaction however many rows it writes, and after the commit, so that a long
+    import does not hold the counter's row locked (every other save would wait for it).
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        isinstance(entry[1], _RegistryBump) and not entry[1].ran for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_RegistryBump())
+
+
+class _RegistryBump:
+    """The after-commit bump; ``ran`` tells a later write of the same transaction it is pending."""
+
+    ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        now = timezone.now()
+        if not RegistryChange.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
+            RegistryChange.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+
+
 def statistics_snapshot_request() -> None:
-    """Ask Celery for a refresh after this transaction commits, at most once in five minutes."""
-    if cache.add(REFRESH_REQUESTED_KEY, 1, timeout=300):
-        portal_task("members.tasks.statistics_snapshot_refresh_task").enqueue_after_commit()
+    """Ask Celery for a refresh once this transaction commits, unless one is already queued and
+    not yet started.
+
+    A refresh that is running does not count: it may have read the registry before the
+    change, so another one is queued behind it (the task forgets the queued mark when it
+    starts). A lost message is asked for again after REFRESH_QUEUED_SECONDS at the latest.
+    """
+    transaction.on_commit(_refresh_enqueue)
 
 
-def freshness(snapshot: StatisticsSnapshot | None, live_reason: str = LIVE_NO_SNAPSHOT) -> dict:
-    """What the page says about its figures: when the snapshot was computed, or why they are live."""
+def _refresh_enqueue() -> None:
+    statistics_refresh_enqueue()
+
+
+def statistics_refresh_enqueue() -> str:
+    """Queue a refresh now: "queued", "already" (one is queued and not yet started) or
+    "unreachable" (the broker is down). Eager (no broker configured) runs it before returning."""
+    if not cache.add(REFRESH_QUEUED_KEY, 1, timeout=REFRESH_QUEUED_SECONDS):
+        return "already"
+    if not portal_task("members.tasks.statistics_snapshot_refresh_task").enqueue():
+        # Broker unreachable: do not try on every page view; beat or the next change retries.
+        cache.set(REFRESH_QUEUED_KEY, 1, timeout=60)
+        return "unreachable"
+    return "queued"
+
+
+def statistics_refresh_started() -> None:
+    """A refresh starts counting: changes from now on need another refresh, so let them ask."""
+    cache.delete(REFRESH_QUEUED_KEY)
+
+
+def registry_version() -> int:
+    return RegistryChange.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def freshness(snapshot: StatisticsSnapshot | None, live_reason: str = LIVE_NOW) -> dict:
+    """What the page says about its figures, in plain words: when they were counted."""
     if snapshot is None:
-        return {"source": "live", "text": f"实时统计（{live_reason}）"}
-    minutes = settings.STATISTICS_SNAPSHOT_MINUTES
+        now = timezone.localtime()
+        return {"source": "live", "text": live_reason.format(time=f"{now:%H:%M}")}
     when = timezone.localtime(snapshot.computed_at)
-    return {
-        "source": "snapshot",
-        "computed_at": when.isoformat(),
-        "text": f"统计数据更新于 {when:%Y-%m-%d %H:%M}，每{minutes}分钟更新（统计快照）",
-    }
+    return {"source": "snapshot", "computed_at": when.isoformat(), "text": f"数据更新于 {when:%H:%M}"}
 
 
-def registry_statistics(*, members, honors, today: datetime.date | None = None) -> dict:
-    """The three tables of the statistics page, live, from already scoped and filtered querysets."""
+def registry_statistics(
+    *, members, honors, branches, today: datetime.date | None = None, recent_years=RECENT_YEARS
+) -> dict:
+    """The crosstabs of the statistics page, live, from already scoped and filtered querysets.
+
+    ``branches``: (pk, name) of the branches the rows list, in display order.
+    """
     today = today or timezone.localdate()
     by_branch = (
-        members.values("branch__name", "branch__sort_order", "category", "top_honor_level")
-        .annotate(n=Count("pk"))
-        .order_by("branch__sort_order", "branch__name", "category", "top_honor_level")
+        members.values_list("branch", "category", "top_honor_level").annotate(n=Count("pk")).order_by()
     )
-    by_age = (
-        members.annotate(band=age_band_case(today))
-        .values("gender", "band")
-        .annotate(n=Count("pk"))
-        .order_by("band", "gender")
-    )
+    by_age = members.annotate(band=age_band_case(today)).values_list("band", "gender").annotate(n=Count("pk"))
     per_year = (
-        honors.filter(member__in=members.values("pk"))
-        .values("year", "level")
-        .annotate(n=Count("pk"))
-        .order_by("year", "level")
+        honors.filter(member__in=members.values("pk")).values_list("year", "level").annotate(n=Count("pk"))
     )
-    return _tables(by_branch, by_age, per_year, members.count())
+    return registry_tables(by_branch, by_age.order_by(), per_year.order_by(), branches, recent_years)
 
 
-def registry_statistics_from_snapshot(*, member_counts, honor_counts) -> dict:
-    """The same three tables, summed from already scoped and filtered snapshot rows."""
+def registry_statistics_from_snapshot(
+    *, member_counts, honor_counts, branches, recent_years=RECENT_YEARS
+) -> dict:
+    """The same crosstabs, summed from already scoped and filtered snapshot rows."""
     by_branch = (
-        member_counts.values("branch__name", "branch__sort_order", "category", "top_honor_level")
-        .annotate(n=Sum("n"))
-        .order_by("branch__sort_order", "branch__name", "category", "top_honor_level")
+        member_counts.values_list("branch", "category", "top_honor_level").annotate(n=Sum("n")).order_by()
     )
-    by_age = (
-        member_counts.values("gender", band=F("age_band")).annotate(n=Sum("n")).order_by("band", "gender")
-    )
-    per_year = honor_counts.values("year", "level").annotate(n=Sum("n")).order_by("year", "level")
-    return _tables(by_branch, by_age, per_year, member_counts.aggregate(n=Sum("n"))["n"] or 0)
+    by_age = member_counts.values_list("age_band", "gender").annotate(n=Sum("n")).order_by()
+    per_year = honor_counts.values_list("year", "level").annotate(n=Sum("n")).order_by()
+    return registry_tables(by_branch, by_age, per_year, branches, recent_years)
 
 
-def _tables(by_branch, by_age, per_year, total) -> dict:
-    levels = dict(Honor.Level.choices)
-    categories = dict(Member.Category.choices)
-    branch_rows = [
-        [
-            r["branch__name"],
-            categories.get(r["category"], r["category"]),
-            levels.get(r["top_honor_level"], NO_HONOR),
-            r["n"],
-        ]  # fmt: skip
-        for r in by_branch
-    ]
-    bands = {index: label for index, (_, label, _, _) in enumerate(AGE_BANDS)}
-    genders = dict(Member.Gender.choices)
-    age_rows = [[genders.get(r["gender"], r["gender"]), bands.get(r["band"], "其他"), r["n"]] for r in by_age]
-    year_rows = [[r["year"], levels.get(r["level"], r["level"]), r["n"]] for r in per_year]
-    return {
-        "total": total,
-        "by_branch": {"headers": ["分会", "类别", "最高荣誉级别", "人数"], "rows": branch_rows},
-        "by_age": {"headers": ["性别", "年龄段", "人数"], "rows": age_rows},
-        "per_year": {"headers": ["授予年份", "级别", "荣誉数"], "rows": year_rows},
-        "band_labels": [label for _, label, _, _ in AGE_BANDS],
-        "level_labels": [label for _, label in Honor.Level.choices],
-    }
+LEVELS = list(Honor.Level.choices)  # 全国 → 省级 → 市级 → 区县级: the order of every table and chart
+CATEGORIES = [
+    (Member.Category.MODEL_WORKER, "劳模"),
+    (Member.Category.CRAFTSMAN, "工匠"),
+    (Member.Category.BOTH, "劳模、工匠"),
+    (Member.Category.NONE, "未分类"),
+]
+OTHER_BAND = -1
+
+
+def year_crosstab(years: dict, recent_years: int | None) -> dict:
+    """授予年份 × 级别: the last ``recent_years`` years one by one, earlier ones per decade
+    (a 60-year registry stays one screen); every year when ``recent_years`` is None."""
+    found = sorted({y for y, _ in years}, reverse=True)
+    if recent_years is None or len(found) <= recent_years:
+        rows, counts = [(y, f"{y}年") for y in found], years
+    else:
+        first_recent = timezone.localdate().year - recent_years + 1
+
+        def key(year):
+            return year if year >= first_recent else year // 10 * 10
+
+        counts = counts_by((key(y), level, n) for (y, level), n in years.items())
+        rows = []
+        for row_key in sorted({key(y) for y in found}, reverse=True):
+            if row_key >= first_recent:
+                rows.append((row_key, f"{row_key}年"))
+            else:
+                last = min(row_key + 9, first_recent - 1)
+                rows.append((row_key, f"{row_key}–{last}年"))
+    return crosstab(
+        key="year_level", title="各年度授予荣誉（按级别）", corner="授予年份",
+        rows=rows, columns=LEVELS, counts=counts, unit="项",
+    )  # fmt: skip
+
+
+def registry_tables(by_branch, by_age, per_year, branches, recent_years=RECENT_YEARS) -> dict:
+    """(branch, category, top level, n), (age band, gender, n) and (year, level, n) rows as the
+    page's crosstabs: 分会 × 类别, 分会 × 最高荣誉级别, 年龄段 × 性别, 授予年份 × 级别."""
+    by_branch = list(by_branch)
+    branch_rows = list(branches)
+    listed = {pk for pk, _ in branch_rows}
+    # A branch no longer listed (inactive, say) still has its members counted, under its name.
+    missing = {b for b, _, _, _ in by_branch if b not in listed}
+    if missing:
+        branch_rows += list(
+            Branch.objects.filter(pk__in=missing).order_by("sort_order", "pk").values_list("pk", "name")
+        )
+    by_category = counts_by((b, c or "", n) for b, c, _, n in by_branch)
+    by_level = counts_by((b, lv, n) for b, _, lv, n in by_branch)
+    ages = counts_by(by_age)
+    years = counts_by(per_year)
+    band_rows = [(i, label) for i, (_, label, _, _) in enumerate(AGE_BANDS)]
+    if any(band == OTHER_BAND and n for (band, _), n in ages.items()):
+        band_rows.append((OTHER_BAND, "出生日期不详"))
+    tables = {
+        "branch_category": crosstab(
+            key="branch_category", title="各分会人数（按类别）", corner="分会",
+            rows=branch_rows, columns=CATEGORIES, counts=by_category, unit="人",
+        ),
+        "branch_level": crosstab(
+            key="branch_level", title="各分会人数（按最高荣誉级别）", corner="分会",
+            rows=branch_rows, columns=[*LEVELS, (None, NO_HONOR)], counts=by_level, unit="人",
+        ),
+        "age_gender": crosstab(
+            key="age_gender", title="年龄段与性别", corner="年龄段",
+            rows=band_rows, columns=list(Member.Gender.choices), counts=ages, unit="人",
+        ),
+        "year_level": year_crosstab(years, recent_years),
+    }  # fmt: skip
+    return {"total": tables["branch_category"]["total"], "tables": tables}
+
+
+TABLE_ORDER = ("branch_category", "branch_level", "age_gender", "year_level")

@@ -8,6 +8,7 @@ from core.scoping import scopes_disabled
 from . import services
 from .importing.jobs import member_import_execute, member_import_validate
 from .models import MemberImport
+from .statistics import statistics_refresh_started
 
 # A PDF render: redelivered if the worker dies, retried with backoff on a storage error (OSError),
 # stopped after two minutes.
@@ -60,5 +61,7 @@ def documents_requeue_stale_task() -> int:
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1500)
 @scopes_disabled()  # system job: the snapshot counts every branch
 def statistics_snapshot_refresh_task() -> int:
-    """Beat (and after imports, and when a page finds none): recompute the statistics snapshot."""
+    """Beat, and when a page finds the snapshot stale (after a change, an import, a new day) or
+    staff press 刷新: recompute the statistics snapshot."""
+    statistics_refresh_started()  # a change from now on asks for another run
     return services.statistics_snapshot_refresh().member_rows

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from core.crosstab import crosstab
 from members.models import Branch
 
 from .models import Course, Donation, EventBeneficiary, Participation, ServiceEvent
@@ -212,3 +213,21 @@ def double_hundred_progress(*, user, year: int | None = None) -> DoubleHundredPr
         catalogue_courses=catalogue["courses"],
         catalogue_teachers=catalogue["teachers"],
     )
+
+
+def statistics_crosstabs(stats: YearStatistics) -> dict:
+    """分会 × 类别 crosstabs of events and hours (both add up: an event has one branch and one
+    category), with 合计 row and column."""
+    branches = [(b.pk, b.name) for b in stats.branches]
+    categories = list(CATEGORY_LABELS.items())
+    cells = {key: figures for key, figures in stats.cells.items() if TOTAL not in key}
+    return {
+        "events": crosstab(
+            key="events", title=f"{stats.year}年各分会服务活动次数（按类别）", corner="分会",
+            rows=branches, columns=categories, counts={k: f.events for k, f in cells.items()}, unit="次",
+        ),
+        "hours": crosstab(
+            key="hours", title=f"{stats.year}年各分会服务时长（小时，按类别）", corner="分会",
+            rows=branches, columns=categories, counts={k: f.hours for k, f in cells.items()}, unit="小时",
+        ),
+    }  # fmt: skip

@@ -5,6 +5,8 @@ transfer and import-record admins are registered here. Every page reads through
 ``visible_to(request.user)``; every write calls a service.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
@@ -18,16 +20,20 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.access import access_object
 from core.admin.base import ScopedModelAdmin, ScopedTabularInline
 from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
+from core.cache import CacheUnavailable
+from core.crosstab import crosstab_sheet
 from core.errors import DomainError
 from core.models import AccessLog
 from core.roles import is_association_staff, officer_branch_id
 from core.scoping import scopes_disabled
 from core.spreadsheets import XLSX_MIME, attachment, xlsx_sheets_bytes
+from core.throttle import throttle_hit
 from members import services
 from members.exports import member_export_response
 from members.importing.jobs import progress_get
@@ -45,17 +51,22 @@ from members.models import (
 )
 from members.statistics import (
     LIVE_HONOR_FILTER,
-    LIVE_NO_SNAPSHOT,
+    LIVE_INVALID,
+    LIVE_NOW,
+    RECENT_YEARS,
+    TABLE_ORDER,
     StatisticsFilterForm,
     freshness,
     registry_statistics,
     registry_statistics_from_snapshot,
     snapshot_current,
+    statistics_refresh_enqueue,
 )
 
 from .resources import TransferResource
 
 EXPORT_PARAMS = ("_format", "_full")
+logger = logging.getLogger(__name__)
 
 
 class ImportUploadForm(forms.Form):
@@ -147,6 +158,11 @@ class MemberIOAdminMixin:
             ),  # fmt: skip
             path("export/", view(self.export_view), name="members_member_export"),
             path("statistics/", view(self.statistics_view), name="members_member_statistics"),
+            path(
+                "statistics/refresh/",
+                view(self.statistics_refresh_view),
+                name="members_member_statistics_refresh",
+            ),  # fmt: skip
             path("scans/bulk/", view(self.scans_bulk_view), name="members_member_scans_bulk"),
             path(
                 "scans/<int:scan_id>/download/",
@@ -312,24 +328,35 @@ class MemberIOAdminMixin:
         self._require_view(request)
         params = request.GET.copy()
         download = params.pop("_format", None)
+        only = params.pop("table", [None])[-1]
         form = StatisticsFilterForm(params or None, user=request.user)
-        stats = self._statistics(request, form)
+        stats = self._statistics(request, form, every_year=bool(download))
         if download:
-            sheets = [(title, stats[key]["headers"], stats[key]["rows"], ())
-                      for key, title in [("by_branch", "分会类别级别"), ("by_age", "性别年龄"), ("per_year", "年度荣誉")]]  # fmt: skip
-            return attachment(xlsx_sheets_bytes(sheets), "劳模工匠统计.xlsx", XLSX_MIME)
+            keys = [only] if only in stats["tables"] else list(TABLE_ORDER)
+            sheets = [(stats["tables"][k]["title"], *crosstab_sheet(stats["tables"][k]), ()) for k in keys]
+            name = stats["tables"][only]["title"] if only in stats["tables"] else "劳模工匠统计"
+            return attachment(xlsx_sheets_bytes(sheets), f"{name}.xlsx", XLSX_MIME)
+        downloads = {}
+        for key in TABLE_ORDER:
+            one = params.copy()
+            one.update({"_format": "xlsx", "table": key})
+            downloads[key] = f"?{one.urlencode()}"
         return self._page(
             request, "members/admin/member/statistics.html", "劳模工匠统计", form=form, stats=stats,
-            query=params.urlencode(),
+            tables=[(stats["tables"][k], downloads[k]) for k in TABLE_ORDER], query=params.urlencode(),
+            can_refresh=is_association_staff(request.user),
         )  # fmt: skip
 
-    def _statistics(self, request, form) -> dict:
-        """From the snapshot when the filters allow and one exists for today, else live."""
+    def _statistics(self, request, form, every_year=False) -> dict:
+        """From the snapshot when the filters allow and it is current, else live. Award years
+        one by one when asked (downloads) or filtered, else the recent ones and then decades."""
         today = timezone.localdate()
         valid = form.is_valid() if form.is_bound else True
-        snapshot, reason = None, LIVE_HONOR_FILTER if valid else "筛选条件无效，未显示数据"
+        recent_years = None if every_year or (valid and not form.snapshot_servable()) else RECENT_YEARS
+        snapshot, reason = None, LIVE_HONOR_FILTER if valid else LIVE_INVALID
         if valid and form.snapshot_servable():
-            snapshot, reason = snapshot_current(today), LIVE_NO_SNAPSHOT
+            snapshot, reason = snapshot_current(today), LIVE_NOW
+        branches = form.branches(Branch.objects.visible_to(request.user)) if valid else []
         if snapshot is not None:
             stats = registry_statistics_from_snapshot(
                 member_counts=form.member_counts(
@@ -337,6 +364,8 @@ class MemberIOAdminMixin:
                     MemberKindCount.objects.visible_to(request.user),
                 ),
                 honor_counts=form.honor_counts(HonorCount.objects.visible_to(request.user)),
+                branches=branches,
+                recent_years=recent_years,
             )
         else:
             members = Member.objects.visible_to(request.user)
@@ -345,9 +374,43 @@ class MemberIOAdminMixin:
                 members, honors = form.members(members), form.honors(honors)
             elif not valid:
                 members, honors = members.none(), honors.none()
-            stats = registry_statistics(members=members, honors=honors, today=today)
+            stats = registry_statistics(
+                members=members, honors=honors, branches=branches, today=today, recent_years=recent_years
+            )
         stats["freshness"] = freshness(snapshot, reason)
         return stats
+
+    def statistics_refresh_view(self, request):
+        """刷新 (association staff, POST): rebuild the snapshot now, and say whether it is done."""
+        if not is_association_staff(request.user):
+            raise PermissionDenied
+        back = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        back = back or reverse("admin:members_member_statistics")
+        if request.method != "POST":
+            return HttpResponseRedirect(back)
+        try:
+            allowed = throttle_hit(f"statistics-refresh:{request.user.pk}", limit=3, window=60)
+        except CacheUnavailable:
+            allowed = False
+        if not allowed:
+            self.message_user(request, "刚刚已经更新过，请一分钟后再试。", messages.WARNING)
+            return HttpResponseRedirect(back)
+        logger.info("statistics refresh requested by %s", request.user.get_username())
+        outcome = statistics_refresh_enqueue()
+        snapshot = snapshot_current(timezone.localdate()) if outcome == "queued" else None
+        if snapshot is not None:
+            self.message_user(
+                request, f"统计数据已更新（{timezone.localtime(snapshot.computed_at):%H:%M}）。"
+            )
+        elif outcome == "unreachable":
+            self.message_user(
+                request, "后台服务暂时不可用，数据暂按实时统计显示，请稍后再试。", messages.WARNING
+            )
+        else:
+            self.message_user(request, "正在更新统计数据，请稍候刷新本页。")
+        return HttpResponseRedirect(back)
 
     # ---- scans ------------------------------------------------------------------------
 

@@ -70,7 +70,9 @@ class MemberAdminForm(forms.ModelForm):
                     Member.objects.filter(id_number=self.instance.id_number).values_list("pk", flat=True)[:1]
                 )
             id_numbers_confirmed(
-                user=self.request.user, door="管理后台登记（号码已在名册中）", member_ids=taken,
+                user=self.request.user,
+                door="管理后台登记（号码已在名册中）",
+                member_ids=taken,
                 request=self.request,
             )
 

@@ -119,7 +119,9 @@ class MemberCreateSerializer(MemberSerializer):
         """A full number confirmed to be in the registry: logged like a view of it (never the number)."""
         request = self.context.get("request")
         id_numbers_confirmed(
-            user=getattr(request, "user", None), door="接口新增（号码已在名册中）", member_ids=[member_id],
+            user=getattr(request, "user", None),
+            door="接口新增（号码已在名册中）",
+            member_ids=[member_id],
             request=request,
         )
 

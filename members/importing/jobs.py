@@ -18,7 +18,7 @@ from core.states import can_transition
 from core.tasks import portal_task
 
 from ..models import MemberImport
-from ..statistics import statistics_snapshot_request
+from ..statistics import registry_changed, statistics_snapshot_request
 from .engine import member_import_plan, member_import_write
 from .readers import MAX_ROWS, MAX_UPLOAD_BYTES, ZIP_ERRORS, ImportFileError, open_zip
 
@@ -156,7 +156,9 @@ def member_import_confirm(*, job: MemberImport, actor) -> MemberImport:
             )
         _set_status(job, MemberImport.Status.WRITING)
         if _is_async(job):
-            transaction.on_commit(lambda: _enqueue(job, portal_task("members.tasks.member_import_execute_task")))
+            transaction.on_commit(
+                lambda: _enqueue(job, portal_task("members.tasks.member_import_execute_task"))
+            )
             return job
     return member_import_execute(job=job)
 
@@ -199,7 +201,10 @@ def member_import_execute(*, job: MemberImport) -> MemberImport:
     )  # fmt: skip
     progress_set(job.pk, "done", total, total)
 
-    statistics_snapshot_request()  # the counts changed: do not wait for the next beat
+    # The counts changed (bulk writes send no signals): the snapshot is stale from now on, and
+    # a refresh is asked for at once instead of waiting for the next beat.
+    registry_changed()
+    statistics_snapshot_request()
     return job
 
 

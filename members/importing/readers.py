@@ -362,7 +362,11 @@ def iter_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
     """Rows of the first worksheet as (row number, values); numbers stay numbers."""
     archive = open_zip(data, what="Excel文件")
     zip_check(
-        archive, what="Excel文件", max_entries=MAX_ARCHIVE_MEMBERS, max_total=MAX_UNCOMPRESSED_BYTES, error=ImportFileError
+        archive,
+        what="Excel文件",
+        max_entries=MAX_ARCHIVE_MEMBERS,
+        max_total=MAX_UNCOMPRESSED_BYTES,
+        error=ImportFileError,
     )
     sheet = _first_sheet_path(archive)
     shared = _shared_strings(archive)

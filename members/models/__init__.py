@@ -5,7 +5,7 @@ from .certificates import Certificate, DocumentCounter, RenderState
 from .imports import MemberImport
 from .registry import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member, OfficerProfile
 from .scans import RegistrationScan
-from .statistics import HonorCount, MemberCount, MemberKindCount, StatisticsSnapshot
+from .statistics import HonorCount, MemberCount, MemberKindCount, RegistryChange, StatisticsSnapshot
 from .transfers import Transfer
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "MemberKindCount",
     "OfficerProfile",
     "RegistrationScan",
+    "RegistryChange",
     "RenderState",
     "StatisticsSnapshot",
     "Transfer",

@@ -55,8 +55,6 @@ class Branch(models.Model):
         return self.name
 
 
-
-
 class Member(models.Model):
     """One person in the registry: a model worker, a craftsman, or both."""
 
@@ -87,7 +85,9 @@ class Member(models.Model):
     political_status = models.CharField(
         "政治面貌", max_length=20, choices=[(p, p) for p in POLITICAL_STATUSES], blank=True
     )
-    mobile = models.CharField("手机号码", max_length=20, blank=True, db_index=True, validators=[validate_mobile])
+    mobile = models.CharField(
+        "手机号码", max_length=20, blank=True, db_index=True, validators=[validate_mobile]
+    )
     # The mobile the member has proved they hold (an SMS code at claim or on /me/). Password
     # reset and login by mobile use only this one: a number staff or officers type into
     # ``mobile`` does not count for recovery until the member confirms it (docs/security.md).

@@ -19,6 +19,8 @@ class StatisticsSnapshot(models.Model):
 
     computed_at = models.DateTimeField("计算时间")
     as_of = models.DateField("统计日期")
+    # RegistryChange.version read before counting: the snapshot is current while they agree.
+    registry_version = models.PositiveBigIntegerField("名册版本", default=0)
     seconds = models.FloatField("耗时（秒）", default=0)
     member_rows = models.PositiveIntegerField(default=0)
     honor_rows = models.PositiveIntegerField(default=0)
@@ -28,6 +30,26 @@ class StatisticsSnapshot(models.Model):
 
     def __str__(self):
         return f"统计快照 {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class RegistryChange(models.Model):
+    """The one row (pk 1) counting committed changes of members and honours.
+
+    Bumped after every commit that changes the registry (a member or honour saved or
+    deleted, an import); a snapshot computed from an older version is stale, and the pages
+    count live until the next refresh has run. A row of its own, not a field of the
+    snapshot: a refresh holds the snapshot row locked while it counts, and a member's save
+    must not wait for it.
+    """
+
+    version = models.PositiveBigIntegerField("版本", default=0)
+    changed_at = models.DateTimeField("最近修改", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名册修改计数"
+
+    def __str__(self):
+        return f"名册版本 {self.version}"
 
 
 class MemberKeys(models.Model):

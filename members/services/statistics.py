@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ..models import Honor, HonorCount, Member, MemberCount, MemberKindCount, StatisticsSnapshot
-from ..statistics import age_band_case
+from ..statistics import age_band_case, registry_version
 
 BATCH = 5000
 
@@ -26,6 +26,9 @@ def statistics_snapshot_refresh(*, today: datetime.date | None = None) -> Statis
     snapshot, _ = StatisticsSnapshot.objects.select_for_update().get_or_create(
         pk=1, defaults={"computed_at": timezone.now(), "as_of": today}
     )
+    # Read before counting: a change committed while we count bumps the version past this
+    # one, and the snapshot is stale at once (counted again, never served wrong).
+    version = registry_version()
     members = (
         Member.objects.annotate(band=age_band_case(today))
         .values_list("branch_id", "status", "category", "top_honor_level", "gender", "band")
@@ -69,6 +72,7 @@ def statistics_snapshot_refresh(*, today: datetime.date | None = None) -> Statis
     HonorCount.objects.bulk_create(honor_rows, batch_size=BATCH)
     snapshot.computed_at = timezone.now()
     snapshot.as_of = today
+    snapshot.registry_version = version
     snapshot.member_rows = len(member_rows)
     snapshot.honor_rows = len(honor_rows)
     snapshot.seconds = round(time.perf_counter() - started, 3)

@@ -78,7 +78,10 @@ def test_changing_forwarded_header_does_not_escape_the_login_lockout(client, set
             HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
         )
     locked = client.post(
-        url, {"username": "boss", "password": PASSWORD}, REMOTE_ADDR="10.9.9.1", HTTP_X_FORWARDED_FOR="192.0.2.99"
+        url,
+        {"username": "boss", "password": PASSWORD},
+        REMOTE_ADDR="10.9.9.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
     )
     assert locked.status_code == 429
     # The pair (username, true address) is locked; the administrator elsewhere is not.

@@ -115,7 +115,9 @@ def test_a_transfer_belongs_to_both_of_its_branches(two_branches, db):
     third = f.BranchFactory(name="上城区", code="shangcheng")
     member = Member.objects.get(name="滨江乙")
     incoming = Transfer.objects.create(member=member, from_branch=binjiang, to_branch=xihu, reason="调动")
-    Transfer.objects.create(member=member, from_branch=binjiang, to_branch=third, reason="调动", status="rejected")
+    Transfer.objects.create(
+        member=member, from_branch=binjiang, to_branch=third, reason="调动", status="rejected"
+    )
     with branch_scope(Scope(branch_id=xihu.pk)):
         assert list(Transfer.objects.all()) == [incoming]
 
@@ -196,9 +198,7 @@ def test_officer_api_create_with_another_branchs_id_number_is_refused_and_logged
     client = APIClient()
     client.force_login(xihu_officer)
     before = Member.objects.count()
-    response = client.post(
-        "/api/members/", {"name": "重号", "id_number": taken.id_number}, format="json"
-    )
+    response = client.post("/api/members/", {"name": "重号", "id_number": taken.id_number}, format="json")
     assert response.status_code == 400
     assert response.json()["id_number"] == [ID_NUMBER_TAKEN]
     assert Member.objects.count() == before

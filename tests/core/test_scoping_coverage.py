@@ -140,7 +140,9 @@ def router_entries():
 
 def _served_model(viewset):
     queryset = getattr(viewset, "queryset", None)
-    assert queryset is not None, f"{viewset.__name__}: declare queryset (its model) for the schema and this test"
+    assert queryset is not None, (
+        f"{viewset.__name__}: declare queryset (its model) for the schema and this test"
+    )
     return queryset.model
 
 

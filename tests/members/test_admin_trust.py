@@ -338,13 +338,19 @@ def test_shortcut_with_malformed_or_unregistered_ids_is_404(client, staff_user, 
     assert client.get(path).status_code == (400 if "%00" in path else 404)
 
 
-def test_officer_change_page_shows_age_not_birth_date_beside_the_masked_number(client, xihu_officer, xihu_member):
+def test_officer_change_page_shows_age_not_birth_date_beside_the_masked_number(
+    client, xihu_officer, xihu_member
+):
     """A masked number beside the full birth date gives most of it back (docs/security.md)."""
     client.force_login(xihu_officer)
     page = client.get(reverse("admin:members_member_change", args=[xihu_member.pk])).content.decode()
     birth = xihu_member.birth_date
     assert xihu_member.masked_id_number in page
-    for shown in (birth.isoformat(), f"{birth.year}年{birth.month}月{birth.day}日", xihu_member.id_number[6:14]):
+    for shown in (
+        birth.isoformat(),
+        f"{birth.year}年{birth.month}月{birth.day}日",
+        xihu_member.id_number[6:14],
+    ):
         assert shown not in page
     assert "年龄" in page
 

@@ -101,7 +101,9 @@ def test_print_pdf_goes_through_the_one_renderer(issue, monkeypatch):
 def test_print_pdf_is_cached_until_the_issue_changes(issue, monkeypatch):
     calls = []
     real = documents.render_pdf
-    monkeypatch.setattr("publications.services.print_edition.render_pdf", lambda t, c: calls.append(t) or real(t, c))
+    monkeypatch.setattr(
+        "publications.services.print_edition.render_pdf", lambda t, c: calls.append(t) or real(t, c)
+    )
     issue_print_pdf(issue=issue)
     issue_print_pdf(issue=issue)
     assert len(calls) == 1

@@ -63,3 +63,22 @@ def test_xlsx_export_has_branch_category_and_total_rows(client, xihu_officer, tw
     assert all(row[0] != "滨江区" for row in rows)
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.row_count) == (xihu_officer, "export", len(rows) - 1)
+
+
+def test_branch_by_category_crosstabs_add_up(client, staff_user, xihu_officer, two_branches):
+    client.force_login(staff_user)
+    response = client.get(URL, {"year": 2025})
+    crosstabs, stats = response.context["crosstabs"], response.context["stats"]
+    assert crosstabs["events"]["total"] == stats.total.events == 2
+    assert crosstabs["hours"]["total"] == stats.total.hours == 8
+    for table in crosstabs.values():
+        for r in table["rows"]:
+            assert r["total"] == sum(r["values"])
+        assert table["totals"] == [
+            sum(r["values"][i] for r in table["rows"]) for i in range(len(table["columns"]))
+        ]
+    body = response.content.decode()
+    assert "各分会服务活动次数（按类别）" in body and "服务时长（按类别）" in body and ">合计<" in body
+    client.force_login(xihu_officer)
+    officer = client.get(URL, {"year": 2025}).context["crosstabs"]
+    assert [r["label"] for r in officer["events"]["rows"]] == ["西湖区"] and officer["hours"]["total"] == 3

@@ -79,5 +79,3 @@ def sms_gateway(settings):
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-

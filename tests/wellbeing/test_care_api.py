@@ -107,7 +107,10 @@ def test_inquiry_transitions_follow_the_map(api, rows, xihu_officer):
     client = as_user(api, xihu_officer)
     url = f"/api/inquiries/{rows['xihu_inquiry'].pk}/transition/"
     refused = client.post(url, {"to_status": "closed"}, format="json")
-    assert refused.status_code == 409 and refused.json()["detail"] == "该来信来访来电当前为“登记”，不能改为“办结”。"
+    assert (
+        refused.status_code == 409
+        and refused.json()["detail"] == "该来信来访来电当前为“登记”，不能改为“办结”。"
+    )
     assert client.post(url, {"to_status": "in_progress"}, format="json").json()["status"] == "in_progress"
     assert "请填写答复内容" in client.post(url, {"to_status": "replied"}, format="json").json()["detail"]
     assert (

@@ -24,6 +24,7 @@ from ..statistics import (
     STAT_HEADERS,
     category_totals,
     double_hundred_progress,
+    statistics_crosstabs,
     statistics_table,
     yearly_statistics,
 )
@@ -177,19 +178,7 @@ class ServiceEventAdmin(ExcelExportMixin, ScopedModelAdmin):
             )
         by_category = category_totals(user=request.user, year=year)
         years = ServiceEvent.objects.visible_to(request.user).dates("date", "year", order="DESC")
-        chart = {
-            "branches": [b.name for b in stats.branches],
-            "categories": list(CATEGORY_LABELS.values()),
-            "events": [
-                [getattr(stats.cells.get((b.pk, c)), "events", 0) for b in stats.branches]
-                for c in CATEGORY_LABELS
-            ],
-            "hours": [
-                {"name": CATEGORY_LABELS[c], "value": float(f.hours)}
-                for c, f in by_category.items()
-                if f.hours
-            ],
-        }
+        crosstabs = statistics_crosstabs(stats)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -197,12 +186,13 @@ class ServiceEventAdmin(ExcelExportMixin, ScopedModelAdmin):
             "year": year,
             "years": sorted({d.year for d in years} | {datetime.date.today().year}, reverse=True),
             "stats": stats,
-            "table": list(statistics_table(stats)),
-            "headers": STAT_HEADERS,
+            "crosstabs": crosstabs,
+            "branch_rows": [(b.name, stats.cell(b.pk)) for b in stats.branches],
+            "headers": ["分会", *STAT_HEADERS[2:]],
             "by_category": [(CATEGORY_LABELS[c], f) for c, f in by_category.items()],
             "progress": double_hundred_progress(user=request.user),
             "progress_year": double_hundred_progress(user=request.user, year=year),
-            "chart": chart,
+            "chart": crosstabs,
         }
         return TemplateResponse(request, "volunteering/admin/statistics.html", context)
 

@@ -30,6 +30,7 @@ from ..services.care import (
     campaign_generate,
     care_budget_check,
     care_report,
+    care_report_total,
     condolence_visit_save,
     hardship_case_transition,
 )
@@ -153,6 +154,7 @@ class CondolenceVisitAdmin(ExcelExportMixin, ScopedModelAdmin):
             raise PermissionDenied
         year = parse_year(request.GET.get("year"), default=timezone.localdate().year)
         rows = care_report(year=year, user=request.user)
+        total = care_report_total(rows)
         if request.GET.get("format") == "xlsx":
             access_log_record(
                 user=request.user,
@@ -162,7 +164,7 @@ class CondolenceVisitAdmin(ExcelExportMixin, ScopedModelAdmin):
                 row_count=len(rows),
             )
             return xlsx_response(
-                f"{year}年走访慰问统计.xlsx", *care_report_xlsx(rows), title=f"{year}年走访慰问"
+                f"{year}年走访慰问统计.xlsx", *care_report_xlsx([*rows, total]), title=f"{year}年走访慰问"
             )
         context = {
             **self.admin_site.each_context(request),
@@ -170,6 +172,7 @@ class CondolenceVisitAdmin(ExcelExportMixin, ScopedModelAdmin):
             "opts": self.model._meta,
             "year": year,
             "rows": rows,
+            "total": total,
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         }
         return TemplateResponse(request, "wellbeing/admin/care_report.html", context)

@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -15,11 +17,13 @@ from core.access import branch_for_new_row
 from core.admin.base import PortalModelAdmin, ScopedModelAdmin, ScopedTabularInline
 from core.admin.exporting import ExcelExportMixin
 from core.audit import access_log_record
+from core.crosstab import counts_by, crosstab
 from core.errors import DomainError
 from core.parsing import parse_year
 from core.roles import ASSOCIATION_GROUP, OFFICER_GROUP, is_association_staff
 from core.scoping import user_scope
 from core.spreadsheets import xlsx_response
+from members.models import Branch
 
 from ..models import CalendarDay, Inquiry, InquiryLog
 from ..services.inquiries import (
@@ -232,6 +236,7 @@ class InquiryAdmin(ExcelExportMixin, ScopedModelAdmin):
             )
         context = {
             **self.admin_site.each_context(request),
+            "crosstabs": inquiry_crosstabs(qs, user=request.user, year=year),
             "title": f"{year}年来信来访来电统计",
             "opts": self.model._meta,
             "year": year,
@@ -241,6 +246,35 @@ class InquiryAdmin(ExcelExportMixin, ScopedModelAdmin):
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         }
         return TemplateResponse(request, "wellbeing/admin/inquiry_statistics.html", context)
+
+
+def inquiry_crosstabs(qs, *, user, year: int) -> list[dict]:
+    """承办分会 × 类别 and 月份 × 渠道, with 合计 row and column (every case counted once in each)."""
+    by_branch = counts_by(qs.values_list("branch", "category").annotate(n=Count("pk")).order_by())
+    by_month = counts_by(
+        qs.annotate(month=ExtractMonth("received_at"))
+        .values_list("month", "channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    branches = list(Branch.objects.visible_to(user).order_by("sort_order", "pk").values_list("pk", "name"))
+    listed = {pk for pk, _ in branches}
+    missing = {b for b, _ in by_branch if b is not None and b not in listed}
+    if missing:
+        branches += list(Branch.objects.filter(pk__in=missing).values_list("pk", "name"))
+    rows = [(None, "市协会本级")] if is_association_staff(user) else []
+    return [
+        crosstab(
+            key="branch_category", title=f"{year}年按承办分会和类别", corner="承办分会",
+            rows=rows + branches, columns=list(Inquiry.Category.choices), counts=by_branch, unit="件",
+            drop_empty_rows=len(branches) > 1,
+        ),
+        crosstab(
+            key="month_channel", title=f"{year}年按月份和渠道", corner="月份",
+            rows=[(m, f"{m}月") for m in range(1, 13)], columns=list(Inquiry.Channel.choices),
+            counts=by_month, unit="件",
+        ),
+    ]  # fmt: skip
 
 
 def statistics_rows(qs, dimension) -> list[tuple[str, int]]:

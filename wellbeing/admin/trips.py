@@ -224,6 +224,11 @@ class ConvalescenceTripAdmin(ExcelExportMixin, AssociationOnlyAdmin):
                 "opts": self.model._meta,
                 "title": f"{year}年疗休养年度统计",
                 "report": report,
+                "branch_totals": {
+                    key: sum(b[key] for b in report["branches"])
+                    for key in ("quota", "confirmed", "departed", "never_been")
+                },
+                "group_total": sum(g["count"] for g in report["groups"]),
                 "years": list(range(timezone.localdate().year + 1, timezone.localdate().year - 6, -1)),
             },
         )

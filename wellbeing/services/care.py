@@ -256,6 +256,20 @@ class CareReportRow:
         return f"{self.spent * 100 / self.budget:.1f}%"
 
 
+def care_report_total(rows: list[CareReportRow]) -> CareReportRow:
+    """The 合计 line: the sum of the lines shown (budgets only where set)."""
+    budgets = [r.budget for r in rows if r.budget is not None]
+    return CareReportRow(
+        payer="合计",
+        branch_id=None,
+        budget=sum(budgets, Decimal("0")) if budgets else None,
+        visits=sum(r.visits for r in rows),
+        people=sum(r.people for r in rows),
+        cash=sum((r.cash for r in rows), Decimal("0")),
+        goods=sum((r.goods for r in rows), Decimal("0")),
+    )
+
+
 def care_report(*, year: int, user) -> list[CareReportRow]:
     """Per budget line the user may see: visits, people reached, cash and goods, against the budget."""
     branches = list(Branch.objects.visible_to(user).order_by("sort_order", "pk"))
