@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.admin.base import ScopedModelAdmin
+from core.admin.input import SafeAutocompleteSelect
 from core.errors import DomainError
 from core.notifications import SmsError, send_sms
 from core.scoping import user_scope
@@ -43,11 +44,15 @@ class IssueForm(PurposeForm):
     member = forms.ModelChoiceField(label="劳模工匠", queryset=Member.objects.none())
     field_order = ["member", "purpose", "purpose_other"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.visible_to(user).order_by("name")
-        self.fields["member"].widget = forms.NumberInput()
-        self.fields["member"].help_text = "会员编号（在会员列表中可批量开具）"
+        field = self.fields["member"]
+        field.queryset = Member.objects.visible_to(user).select_related("branch").order_by("name")
+        # Picked by the registry's scoped search (name, full ID number or phone), not a typed id.
+        field.widget = SafeAutocompleteSelect(Certificate._meta.get_field("member"), admin_site)
+        field.widget.choices = field.choices
+        field.label_from_instance = admin_site._registry[Member].autocomplete_label
+        field.help_text = "输入姓名、完整身份证号或手机号码查找（批量开具请在“劳模工匠”列表中勾选）"
 
 
 class ReasonForm(forms.Form):
@@ -196,7 +201,10 @@ class CertificateAdmin(ScopedModelAdmin):
         if not self.has_add_permission(request) or user_scope(request.user).is_empty:
             raise PermissionDenied
         form = IssueForm(
-            request.POST or None, user=request.user, initial={"member": request.GET.get("member")}
+            request.POST or None,
+            user=request.user,
+            admin_site=self.admin_site,
+            initial={"member": request.GET.get("member")},
         )
         if request.method == "POST" and form.is_valid():
             try:

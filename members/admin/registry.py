@@ -82,6 +82,10 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
     # get_search_results routes each to its own indexed lookup.
     search_fields = ["name"]
     search_help_text = "输入姓名、完整身份证号或手机号码"
+    # Every admin picks a member through this admin's scoped search (name, full ID number,
+    # phone); each result shows what tells two people of the same name apart.
+    pick_by_search = True
+    autocomplete_select_related = ["branch"]
     list_select_related = ["branch"]
     readonly_fields = ["gender", "birth_date", "category", "created_at", "updated_at"]
     raw_id_fields = ["user"]
@@ -176,6 +180,9 @@ class MemberAdmin(MemberIOAdminMixin, ScopedModelAdmin):
         if self.is_association(request):
             return [("mobile" if f == "mobile_display" else f) for f in self.list_display]
         return self.list_display
+
+    def autocomplete_label(self, obj):
+        return f"{obj.name}（{obj.masked_id_number}，{obj.branch.name}）"
 
     @admin.display(description="身份证号")
     def masked_id(self, obj):

@@ -110,8 +110,7 @@ class CondolenceVisitAdmin(ScopedModelAdmin):
     list_filter = ["occasion", "paid_by_association", ("member__branch", RelatedOnlyFieldListFilter)]
     search_fields = ["member__name", "visitors"]
     date_hierarchy = "visit_date"
-    autocomplete_fields = ["member"]
-    raw_id_fields = ["campaign_entry"]
+    autocomplete_fields = ["member", "campaign_entry"]
     list_select_related = ["member"]
     change_list_template = "wellbeing/admin/visit_change_list.html"
 
