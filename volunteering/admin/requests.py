@@ -79,7 +79,6 @@ class ServiceRequestAdmin(ScopedModelAdmin):
         "received_at",
         "waiting_display",
         "assigned_team",
-        "satisfaction",
     ]
     list_filter = [OpenFilter, "status", "urgency", ("branch", RelatedOnlyFieldListFilter)]
     search_fields = ["title", "requester__name", "contact_name"]
