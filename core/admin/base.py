@@ -109,6 +109,18 @@ class ScopedFormFieldsMixin:
         kwargs["queryset"] = scoped_queryset(db_field.remote_field.model, request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A person picked on a visit or a nomination is not added, edited or deleted from
+        # beside the picker (the × would delete the member record itself). Django wraps
+        # the widget with those links here, after formfield_for_foreignkey.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model) if db_field.is_relation else None
+        if formfield is not None and getattr(related_admin, "pick_by_search", False):
+            for name in ("can_add_related", "can_change_related", "can_delete_related"):
+                if hasattr(formfield.widget, name):
+                    setattr(formfield.widget, name, False)
+        return formfield
+
 
 class ScopedObjectPermissionMixin:
     """Object-level checks: an object outside the user's scope is as good as missing.

@@ -178,3 +178,23 @@ def test_member_list_keeps_its_short_columns(client, xihu_officer, xihu_member, 
     assert headers[1:] == ["姓名", "类别", "所属分会", "最高荣誉", "年龄", "手机号码", "状态"]
     body = response.content.decode()
     assert "西湖甲" in body and "滨江乙" not in body
+
+
+def test_officer_lists_leave_out_their_own_branch_column(client, staff_user, xihu_officer, xihu, binjiang):
+    url = reverse("admin:volunteering_servicerequest_changelist")
+    client.force_login(staff_user)
+    assert "受理分会" in [h["text"] for h in client.get(url).context["result_headers"]]
+    client.force_login(xihu_officer)
+    headers = [h["text"] for h in client.get(url).context["result_headers"]]
+    assert "受理分会" not in headers and "需求标题" in headers
+
+
+def test_member_picker_offers_no_add_edit_or_delete_beside_it(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("admin:wellbeing_condolencevisit_add"))
+    widget = response.context["adminform"].form.fields["member"].widget
+    assert not (widget.can_add_related or widget.can_change_related or widget.can_delete_related)
+    body = response.content.decode()
+    assert 'id="delete_id_member"' not in body and 'id="add_id_member"' not in body
+    # Nor a visit-list entry from the visit form.
+    assert 'id="delete_id_campaign_entry"' not in body and 'id="change_id_campaign_entry"' not in body

@@ -213,6 +213,7 @@ class CampaignEntryAdmin(ScopedModelAdmin):
     ]
     search_fields = ["member__name"]
     list_select_related = ["member__branch", "campaign"]
+    pick_by_search = True  # picked on a visit by search, never edited or deleted from there
     readonly_fields = ["campaign", "member", "reasons"]
     fields = ["campaign", "member", "reasons", "status", "note"]
 
