@@ -22,6 +22,39 @@ from core.second_factor import NOT_ENROLLED_MESSAGE, second_factor_required, sec
 
 from .dashboard import dashboard_for
 
+# The navigation in the order of the association's work: the registry and its documents
+# first, the system last. Apps and models not named here follow, alphabetically.
+APP_ORDER = {
+    "members": ["Member", "Honor", "Certificate", "CraftsmanCard", "Transfer", "MemberImport", "Branch",
+                "OfficerProfile"],
+    "workshops": ["Workshop", "WorkshopActivity", "Subsidy", "Assessment", "CoverageTarget", "Standard",
+                  "Dimension"],
+    "volunteering": ["ServiceEvent", "Participation", "ServiceTeam", "ServiceRequest", "Course", "Beneficiary",
+                     "Donation"],
+    "wellbeing": ["ConvalescenceTrip", "Nomination", "SafetyCheck", "TripQuota", "MemberWorkProfile", "TripRules",
+                  "CondolenceVisit", "VisitCampaign", "CampaignEntry", "HardshipCase", "CareBudget", "Greeting",
+                  "BirthdayPreference", "GreetingTemplate", "GreetingSettings", "Inquiry", "CalendarDay"],
+    "publications": ["Article", "NewsletterIssue", "Book", "BookDistribution", "Exhibition", "Work"],
+    "auth": ["User", "Group"],
+    "otp_totp": [],
+    "authtoken": [],
+    "core": [],
+    "axes": [],
+}  # fmt: skip
+# Plain words for the libraries' apps and models (their own names are English or jargon).
+APP_NAMES = {"auth": "账号与权限", "otp_totp": "两步验证", "authtoken": "接口令牌", "axes": "登录安全"}
+MODEL_NAMES = {
+    ("otp_totp", "TOTPDevice"): "验证器",
+    ("authtoken", "TokenProxy"): "接口令牌",
+    ("axes", "AccessAttempt"): "登录失败锁定",
+    ("axes", "AccessFailureLog"): "登录失败记录",
+    ("axes", "AccessLog"): "登录记录",
+}
+
+
+def _rank(order: list, name: str) -> int:
+    return order.index(name) if name in order else len(order)
+
 
 class PortalAdminLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
     otp_device = forms.CharField(required=False, widget=forms.Select)
@@ -90,6 +123,22 @@ class PortalAdminSite(admin.AdminSite):
         # A session that skipped the second factor (e.g. logged in before OTP was
         # required) is sent back to the login page.
         return second_factor_satisfied(request)
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        app_list.sort(key=lambda app: (_rank(list(APP_ORDER), app["app_label"]), app["name"]))
+        for app in app_list:
+            app["name"] = APP_NAMES.get(app["app_label"], app["name"])
+            order = APP_ORDER.get(app["app_label"], [])
+            app["models"].sort(key=lambda model: (_rank(order, model["object_name"]), model["name"]))
+            for model in app["models"]:
+                model["name"] = MODEL_NAMES.get((app["app_label"], model["object_name"]), model["name"])
+        return app_list
+
+    def autocomplete_view(self, request):
+        from core.admin.base import PortalAutocompleteJsonView  # see register()
+
+        return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def index(self, request, extra_context=None):
         context = {"dashboard": dashboard_for(request.user), **(extra_context or {})}

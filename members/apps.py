@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = "劳模工匠名册"
+    verbose_name = "名册与证明"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

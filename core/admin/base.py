@@ -18,6 +18,7 @@ from django.contrib.admin import helpers, widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -73,7 +74,25 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
 
 
 class ScopedFormFieldsMixin:
-    """Foreign-key and many-to-many choices limited to what the user may see."""
+    """Foreign-key and many-to-many choices limited to what the user may see.
+
+    A relation to a model whose admin sets ``pick_by_search`` (people: thousands of rows,
+    same names) is picked through the scoped autocomplete, unless declared a raw-id field.
+    """
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        for field in self.model._meta.get_fields():
+            if not (field.concrete and (field.many_to_one or field.many_to_many)) or field.auto_created:
+                continue
+            related_admin = self.admin_site._registry.get(field.related_model)
+            if (
+                getattr(related_admin, "pick_by_search", False)
+                and field.name not in fields
+                and field.name not in self.raw_id_fields
+            ):
+                fields.append(field.name)
+        return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.remote_field.model
@@ -89,6 +108,18 @@ class ScopedFormFieldsMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs["queryset"] = scoped_queryset(db_field.remote_field.model, request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A person picked on a visit or a nomination is not added, edited or deleted from
+        # beside the picker (the × would delete the member record itself). Django wraps
+        # the widget with those links here, after formfield_for_foreignkey.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model) if db_field.is_relation else None
+        if formfield is not None and getattr(related_admin, "pick_by_search", False):
+            for name in ("can_add_related", "can_change_related", "can_delete_related"):
+                if hasattr(formfield.widget, name):
+                    setattr(formfield.widget, name, False)
+        return formfield
 
 
 class ScopedObjectPermissionMixin:
@@ -367,6 +398,29 @@ class PortalModelAdmin(SimpleHistoryAdmin):
             raise IncorrectLookupParameters(str(exc)) from exc
 
 
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete view (scoped through the related admin's ``get_queryset`` and
+    search) with the label the related admin chooses: ``autocomplete_label(obj)`` tells
+    people with the same name apart; ``autocomplete_select_related`` fetches what it reads.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        related = getattr(self.model_admin, "autocomplete_select_related", None)
+        return queryset.select_related(*related) if related else queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
+
+
+# The list columns that name a row's branch (an officer's rows are all of their branch).
+OWN_BRANCH_COLUMNS = frozenset({"branch", "branch_name", "branch_display"})
+
+
 class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, PortalModelAdmin):
     """Base ModelAdmin for every branch-owned model (the meta-test enforces it).
 
@@ -381,6 +435,13 @@ class ScopedModelAdmin(ScopedObjectPermissionMixin, ScopedFormFieldsMixin, Porta
 
     def is_association(self, request) -> bool:
         return is_association_staff(request.user)
+
+    def get_list_display(self, request):
+        # An officer's lists hold one branch: its column only takes the width others need.
+        columns = super().get_list_display(request)
+        if self.is_association(request):
+            return columns
+        return [c for c in columns if c not in OWN_BRANCH_COLUMNS] or columns
 
     def _has_direct_branch(self) -> bool:
         return self.model.branch_path == "branch"

@@ -103,6 +103,11 @@ class SafeWidgetsMixin(PhoneWidgetsMixin):
             safe = SAFE_WIDGETS.get(type(inner))
             if safe is not None:
                 inner.__class__ = safe
+                # The chosen row is redrawn with the label the search results show.
+                related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+                label = getattr(related_admin, "autocomplete_label", None)
+                if label is not None:
+                    formfield.label_from_instance = label
         return formfield
 
 

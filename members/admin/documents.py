@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from core import documents
 from core.admin.base import ScopedModelAdmin
 from core.admin.exporting import ExcelExportMixin
+from core.admin.input import SafeAutocompleteSelect
 from core.audit import access_log_record
 from core.errors import DomainError
 from core.models import AccessLog
@@ -58,11 +59,15 @@ class IssueForm(PurposeForm):
     member = forms.ModelChoiceField(label="劳模工匠", queryset=Member.objects.none())
     field_order = ["member", "purpose", "purpose_other"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.visible_to(user).order_by("name")
-        self.fields["member"].widget = forms.NumberInput()
-        self.fields["member"].help_text = "会员编号（在会员列表中可批量开具）"
+        field = self.fields["member"]
+        field.queryset = Member.objects.visible_to(user).select_related("branch").order_by("name")
+        # Picked by the registry's scoped search (name, full ID number or phone), not a typed id.
+        field.widget = SafeAutocompleteSelect(Certificate._meta.get_field("member"), admin_site)
+        field.widget.choices = field.choices
+        field.label_from_instance = admin_site._registry[Member].autocomplete_label
+        field.help_text = "输入姓名、完整身份证号或手机号码查找（批量开具请在“劳模工匠”列表中勾选）"
 
 
 class ReasonForm(forms.Form):
@@ -319,7 +324,10 @@ class CertificateAdmin(ExcelExportMixin, ScopedModelAdmin):
         if not self.has_add_permission(request) or user_scope(request.user).is_empty:
             raise PermissionDenied
         form = IssueForm(
-            request.POST or None, user=request.user, initial={"member": request.GET.get("member")}
+            request.POST or None,
+            user=request.user,
+            admin_site=self.admin_site,
+            initial={"member": request.GET.get("member")},
         )
         if request.method == "POST" and form.is_valid():
             try:

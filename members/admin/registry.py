@@ -97,6 +97,10 @@ class MemberAdmin(MemberDocumentsAdminMixin, MemberIOAdminMixin, ScopedModelAdmi
     # get_search_results routes each to its own indexed lookup.
     search_fields = ["name"]
     search_help_text = "输入姓名、完整身份证号或手机号码"
+    # Every admin picks a member through this admin's scoped search (name, full ID number,
+    # phone); each result shows what tells two people of the same name apart.
+    pick_by_search = True
+    autocomplete_select_related = ["branch"]
     list_select_related = ["branch"]
     readonly_fields = ["gender", "birth_date", "category", "created_at", "updated_at"]
     # Picked by login name, name or phone (laomo_portal.admin.PortalUserAdmin), never by a typed id.
@@ -192,6 +196,9 @@ class MemberAdmin(MemberDocumentsAdminMixin, MemberIOAdminMixin, ScopedModelAdmi
         if self.is_association(request):
             return [("mobile" if f == "mobile_display" else f) for f in self.list_display]
         return self.list_display
+
+    def autocomplete_label(self, obj):
+        return f"{obj.name}（{obj.masked_id_number}，{obj.branch.name}）"
 
     @admin.display(description="身份证号")
     def masked_id(self, obj):

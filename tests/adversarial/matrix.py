@@ -522,7 +522,8 @@ def _autocomplete_requests(door, role, world, bad):
 
     requests = []
     for model, model_admin in admin.site._registry.items():
-        for field_name in model_admin.autocomplete_fields:
+        # Declared ones and those the admin adds (every relation to a member is an autocomplete).
+        for field_name in model_admin.get_autocomplete_fields(None):
             base = {
                 "app_label": model._meta.app_label,
                 "model_name": model._meta.model_name,

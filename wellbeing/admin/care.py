@@ -120,8 +120,7 @@ class CondolenceVisitAdmin(ExcelExportMixin, ScopedModelAdmin):
     list_filter = ["occasion", "paid_by_association", ("member__branch", RelatedOnlyFieldListFilter)]
     search_fields = ["member__name", "visitors"]
     date_hierarchy = "visit_date"
-    autocomplete_fields = ["member"]
-    raw_id_fields = ["campaign_entry"]
+    autocomplete_fields = ["member", "campaign_entry"]
     list_select_related = ["member"]
     change_list_template = "wellbeing/admin/visit_change_list.html"
 
@@ -227,6 +226,7 @@ class CampaignEntryAdmin(ExcelExportMixin, ScopedModelAdmin):
     ]
     search_fields = ["member__name"]
     list_select_related = ["member__branch", "campaign"]
+    pick_by_search = True  # picked on a visit by search, never edited or deleted from there
     readonly_fields = ["campaign", "member", "reasons"]
     fields = ["campaign", "member", "reasons", "status", "note"]
 

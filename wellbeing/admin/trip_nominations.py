@@ -12,6 +12,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 
 from core.admin.base import ScopedModelAdmin
 from core.admin.exporting import ExcelExportMixin
@@ -61,8 +62,8 @@ class SafetyCheckStateFilter(admin.SimpleListFilter):
 class NominationAdmin(ExcelExportMixin, ScopedModelAdmin):
     resource_classes = [NominationResource]
     list_display = [
-        "member", "trip", "branch", "status", "priority_score", "priority_explained", "priority_group",
-        "safety_state", "room_number", "departed_at",
+        "member", "trip", "branch", "status", "priority_score_hint", "priority_group",
+        "safety_state", "room_number",
     ]  # fmt: skip
     list_filter = [
         "status", "priority_group", ("trip", RelatedOnlyFieldListFilter), ("branch", RelatedOnlyFieldListFilter),
@@ -135,6 +136,13 @@ class NominationAdmin(ExcelExportMixin, ScopedModelAdmin):
     @admin.display(description="优先分构成")
     def priority_explained(self, obj):
         return obj.parts_display()
+
+    @admin.display(description="优先分", ordering="priority_score")
+    def priority_score_hint(self, obj):
+        # The breakdown wraps into a dozen lines in a list cell: the list shows the score,
+        # the breakdown is its tooltip and a row of the change page.
+        score = format(obj.priority_score.normalize(), "f")  # 93.5, not 93.50
+        return format_html('<span class="score-hint" title="{}">{}</span>', obj.parts_display(), score)
 
     @admin.display(description="安全核查")
     def safety_state(self, obj):
