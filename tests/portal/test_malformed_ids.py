@@ -48,7 +48,9 @@ def test_add_form_with_a_malformed_autocomplete_value_shows_the_form_again(clien
 
 @pytest.mark.parametrize("pk", ["987654321", HUGE])
 @pytest.mark.parametrize("view", ["config", "qrcode"])
-def test_authenticator_pages_answer_404_for_missing_and_forbidden_alike(client, staff_user, xihu_officer, pk, view):
+def test_authenticator_pages_answer_404_for_missing_and_forbidden_alike(
+    client, staff_user, xihu_officer, pk, view
+):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.create(user=staff_user, name="手机验证器", confirmed=True)
@@ -119,7 +121,9 @@ def test_inline_autocomplete_with_a_malformed_value_shows_the_form_again(client,
     data = {name: ("" if value is None else value) for name, value in form.initial.items()}
     for formset in page.context["inline_admin_formsets"]:
         prefix = formset.formset.prefix
-        data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-0-member": HUGE})
+        data.update(
+            {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-0-member": HUGE}
+        )
     response = client.post(url, data)
     assert response.status_code == 200
 
@@ -127,6 +131,8 @@ def test_inline_autocomplete_with_a_malformed_value_shows_the_form_again(client,
 @pytest.mark.parametrize("bad", [HUGE, "abc"])
 def test_many_to_many_with_a_malformed_id_is_a_form_error(client, staff_user, bad):
     client.force_login(staff_user)
-    response = client.post(reverse("admin:publications_article_add"), {"title": "标题", "featured_members": [bad]})
+    response = client.post(
+        reverse("admin:publications_article_add"), {"title": "标题", "featured_members": [bad]}
+    )
     assert response.status_code == 200
     assert "featured_members" in response.context["adminform"].form.errors

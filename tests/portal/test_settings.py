@@ -130,7 +130,9 @@ def test_public_media_is_served_and_nothing_outside_it(client, settings, tmp_pat
         assert client.get(path).status_code in (400, 404), path
 
 
-@pytest.mark.parametrize(("proxies", "trusted"), [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")])
+@pytest.mark.parametrize(
+    ("proxies", "trusted"), [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")]
+)
 def test_forwarded_proto_is_believed_only_from_our_proxies(proxies, trusted):
     """X-Forwarded-Proto, like X-Forwarded-For, is the client's own word without a proxy of ours."""
     env = {**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": proxies}

@@ -133,7 +133,7 @@ class Command(BaseCommand):
             established_on=applied_on - datetime.timedelta(days=rng.randint(200, 500)),
             description=f"依托{host}建设，由{leader.name}领衔，开展技能培训、成果交流和技艺展示。",
         )  # fmt: skip
-        workshop_apply(workshop=workshop, actor=staff, comment="演示数据")
+        workshop_apply(workshop=workshop, actor=staff, comment="申报材料齐全，提交申报。")
         timeline = [applied_on]
         workshop.members.add(*rng.sample(members, min(len(members), rng.randint(3, 6))))
         if stage == S.REJECTED:
