@@ -33,7 +33,7 @@ ARTICLES = [
         Article.Category.MEETING,
         "市劳模工匠协会召开{year}年度分会工作交流会",
         "协会秘书处",
-        "<p>{month}月12日，杭州市劳模工匠协会在市职工文化中心召开{year}年度分会工作交流会，"
+        "<p>日前，杭州市劳模工匠协会在市职工文化中心召开{year}年度分会工作交流会，"
         "13个区县(市)分会和10个产业分会的负责人参加会议。</p>"
         "<p>会议总结了今年“双百”送课、技术攻关和走访慰问等工作，部署了明年的重点任务。</p>",
     ),
@@ -61,6 +61,26 @@ ARTICLES = [
 ]
 
 
+EARLIER_ARTICLES = [
+    (
+        Article.Category.STORY,
+        "一根焊枪三十年：记电力检修焊工的坚守",
+        "记者 李晓燕",
+        "<p>从变电站到输电线路，他把每一道焊缝都当作作品。</p><p>“焊缝不会说谎。”他常这样对徒弟说。</p>",
+    ),
+    (
+        Article.Category.MEETING,
+        "{year}年“双百”送课进校园活动启动",
+        "协会秘书处",
+        "<p>首批劳模工匠讲师走进职业院校，为学生讲授工艺与职业成长课程。</p>",
+    ),
+    (
+        Article.Category.TALENT,
+        "劳模工匠摄影作品征集启事",
+        "协会办公室",
+        "<p>以“劳动之美”为主题，征集劳模工匠及其家属的摄影作品。</p>",
+    ),
+]
 THEMES = ["匠心筑梦 劳模风采", "技能报国 工匠精神", "劳动创造 奋斗有我", "传承技艺 薪火相传"]
 
 
@@ -101,7 +121,8 @@ class Command(BaseCommand):
             issue.cover.save("cover.png", ContentFile(cover.read_bytes()), save=True)
             members = list(Member.objects.order_by("pk")[:2])
             words = {"year": month.year, "month": month.month, "next_year": month.year + 1}
-            for position, (category, title, author, body) in enumerate(ARTICLES, start=1):
+            articles = ARTICLES if month == today.replace(day=1) else EARLIER_ARTICLES
+            for position, (category, title, author, body) in enumerate(articles, start=1):
                 article = Article.objects.create(
                     issue=issue, category=category, title=title.format(**words), author=author,
                     body=body.format(**words), position=position,

@@ -82,6 +82,14 @@ class Command(BaseCommand):
                 continue
             self.build(name, branch, kind, members, stage, staff, reviewer, rng, today)
             created += 1
+        # The demo member takes part in a named house of their branch (their page shows it).
+        demo_member = Member.objects.filter(user__username="member").first()
+        if demo_member is not None:
+            house = (
+                Workshop.objects.filter(branch=demo_member.branch_id, status=S.NAMED).order_by("pk").first()
+            )
+            if house is not None:
+                house.members.add(demo_member)
         for year, target in ((today.year - 5, 15), (today.year - 4, 38), (today.year, 45)):
             CoverageTarget.objects.get_or_create(year=year, branch=None, defaults={"target_count": target})
         self.stdout.write(
@@ -118,7 +126,12 @@ class Command(BaseCommand):
         host = rng.choice(HOST_UNITS[kind]).format(branch.name)
         reached = order.index(stage) if stage in order else len(order) - 1
         year_start = datetime.date(today.year, 1, 1)
-        if stage in (S.NAMED, S.RECTIFYING, S.REVOKED):
+        # A fifth of the named houses were named this year (once the year is three months old).
+        named_this_year = stage == S.NAMED and (today - year_start).days >= 90 and rng.random() < 0.2
+        if named_this_year:
+            accepted_on = year_start + datetime.timedelta(days=rng.randint(0, (today - year_start).days - 70))
+            applied_on = accepted_on - datetime.timedelta(days=rng.randint(60, 120))
+        elif stage in (S.NAMED, S.RECTIFYING, S.REVOKED):
             named_year = rng.randint(today.year - 6, today.year - 1)
             accepted_on = datetime.date(named_year, rng.randint(1, 6), rng.randint(1, 28))
             applied_on = accepted_on - datetime.timedelta(days=rng.randint(60, 120))
@@ -155,13 +168,16 @@ class Command(BaseCommand):
             workshop_transition(workshop=workshop, to_status=S.ACCEPTED, actor=reviewer, comment="验收合格。")
             timeline.append(accepted_on)
         if reached >= 3:
-            named_on = accepted_on + datetime.timedelta(days=rng.randint(20, 120))
+            named_on = accepted_on + datetime.timedelta(days=rng.randint(20, 60 if named_this_year else 120))
             workshop_transition(
                 workshop=workshop, to_status=S.NAMED, actor=reviewer, comment="同意命名。",
                 naming_document_number=f"杭劳模协〔{named_on.year}〕{rng.randint(1, 30)}号", named_on=named_on,
             )  # fmt: skip
             timeline.append(named_on)
             self.money_and_activities(workshop, members, named_on, staff, rng, today)
+            if named_this_year:
+                self.date_transitions(workshop, timeline)
+                return  # its first annual review comes at the end of the year
             # Last year's annual review, held in late November (after the naming: a house is
             # named by the end of October at the latest).
             review_year = today.year - 1
@@ -242,6 +258,7 @@ class Command(BaseCommand):
         # One activity soon after the naming, one this year (both on or before today).
         year_start = datetime.date(today.year, 1, 1)
         this_year = year_start + datetime.timedelta(days=rng.randint(0, (today - year_start).days))
+        this_year = max(this_year, named_on)  # a house named this year is active from its naming
         after_naming = min(named_on + datetime.timedelta(days=rng.randint(30, 300)), today)
         for (kind, title), held_on in zip(rng.sample(ACTIVITIES, 2), (after_naming, this_year), strict=True):
             activity = WorkshopActivity.objects.create(
