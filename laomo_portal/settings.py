@@ -371,4 +371,10 @@ GREETING_MAX_ATTEMPTS = env.int("GREETING_MAX_ATTEMPTS", default=5)
 GREETING_STALE_AFTER_SECONDS = env.int("GREETING_STALE_AFTER_SECONDS", default=900)
 
 # `seed_demo` runs these after the registry: each app's own idempotent demo data.
-DEMO_SEEDERS = ["seed_demo_workshops", "seed_demo_volunteering", "seed_trips_demo", "seed_demo_publications"]
+DEMO_SEEDERS = [
+    "seed_demo_workshops",
+    "seed_demo_volunteering",
+    "seed_trips_demo",
+    "seed_demo_wellbeing",
+    "seed_demo_publications",
+]

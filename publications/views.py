@@ -55,6 +55,7 @@ def news_index(request):
         "issues": issues,
         "categories": Article.Category.choices,
         "category": category,
+        "term": "",  # the search form shared with the search page
         "newsletter_name": NEWSLETTER_NAME,
         **_og(
             request,

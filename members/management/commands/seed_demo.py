@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from core.idcard import parse_id_number
 from core.permissions import sync_role_groups
@@ -33,10 +34,24 @@ from members.services import (
     certificate_issue,
     certificate_render,
     craftsman_title,
+    member_transfer,
+    member_transfer_request,
     members_refresh_categories,
+    transfer_accept,
+    transfer_reject,
 )
 
 DEMO_PASSWORD = "laomo-demo-2026"
+
+
+def birthday_this_week(
+    birth: datetime.date, monday: datetime.date, today: datetime.date, rng
+) -> datetime.date:
+    """``birth``'s year, with a month and day between Monday and today (29 February avoided)."""
+    day = monday + datetime.timedelta(days=rng.randint(0, (today - monday).days))
+    if (day.month, day.day) == (2, 29):
+        day -= datetime.timedelta(days=1)
+    return day.replace(year=birth.year)
 
 
 class Command(BaseCommand):
@@ -57,6 +72,7 @@ class Command(BaseCommand):
         created = self.seed_members(branches, members, random.Random(seed))
         logins = self.seed_users(branches)
         documents = self.seed_documents()
+        self.seed_registry_work()
         if not registry_only:
             # The other apps' demo data, named in settings (members does not import them).
             for command in settings.DEMO_SEEDERS:
@@ -87,12 +103,17 @@ class Command(BaseCommand):
         return result
 
     def seed_members(self, branches, count: int, rng: random.Random) -> int:
-        today = datetime.date.today()
+        today = timezone.localdate()
+        monday = today - datetime.timedelta(days=today.weekday())
         planned: dict[str, tuple[Member, list[dict]]] = {}
         index = 0
         while len(planned) < count:
             branch, region = branches[index % len(branches)]
             birth = random_birth(rng, today)
+            if index % 23 == 5:
+                # Every 23rd person (one per branch round) was born this week, on or before today:
+                # the birthday greetings of this week have someone to greet.
+                birth = birthday_this_week(birth, monday, today, rng)
             id_number = id_for(region, birth, index)
             index += 1
             if id_number in planned:
@@ -187,3 +208,35 @@ class Command(BaseCommand):
         if card:
             lines.append(f"演示匠心卡 {card.number}：/verify/{card.number}/?code={card.verification_code}")
         return lines
+
+    def seed_registry_work(self) -> None:
+        """This year's registry work beyond the demo member: certificates issued by staff and by
+        the 西湖区 officer, 匠心卡 for craftsmen, and transfers in each state (pending, accepted,
+        rejected, a direct move by the association). Made once: a re-run finds them."""
+        User = get_user_model()
+        staff = User.objects.get(username="staff")
+        officer = User.objects.get(username="officer_xihu")
+        xihu, binjiang = Branch.objects.get(code="xihu"), Branch.objects.get(code="binjiang")
+        if Certificate.objects.exclude(member__user__username="member").exists():
+            return
+        purposes = ["办理公园年卡", "申请人才公寓", "子女入学", "景区优惠"]
+        for index, member in enumerate(Member.objects.filter(branch__in=[xihu, binjiang]).order_by("pk")[:4]):
+            actor = officer if member.branch_id == xihu.pk else staff
+            certificate_issue(member=member, actor=actor, purpose=purposes[index % len(purposes)])
+        craftsmen = Member.objects.filter(category__in=["craftsman", "both"], status=Member.Status.ACTIVE)
+        for member in craftsmen.exclude(user__username="member").order_by("pk")[:2]:
+            if craftsman_title(member) and not CraftsmanCard.objects.filter(member=member).exists():
+                card_issue(member=member, actor=staff)
+        movers = list(Member.objects.filter(branch=xihu).exclude(user__isnull=False).order_by("-pk")[:3])
+        if len(movers) == 3:
+            pending, accepted, rejected = (
+                member_transfer_request(
+                    member=m, to_branch=binjiang, actor=officer, reason="本人工作调动至滨江区"
+                )
+                for m in movers
+            )
+            transfer_accept(transfer=accepted, actor=staff, note="同意接收。")
+            transfer_reject(transfer=rejected, actor=staff, note="本人户籍仍在西湖区，暂不转移。")
+        mover = Member.objects.filter(branch=binjiang).exclude(user__isnull=False).order_by("-pk").first()
+        if mover is not None:
+            member_transfer(member=mover, to_branch=xihu, actor=staff, reason="随单位整体搬迁至西湖区")

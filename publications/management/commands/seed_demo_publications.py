@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from core.scoping import scopes_disabled
 from members.models import Member
@@ -14,15 +15,25 @@ from publications.models import Article, Book, BookDistribution, Exhibition, New
 from publications.models.books import SERIES_NAME
 from publications.services import SYSTEM, issue_publish, issue_submit
 
-DEMO_NUMBER = 20
-DEMO_MONTH = datetime.date(2021, 11, 1)
+
+def issue_number(month: datetime.date) -> int:
+    """The monthly magazine's running number: No. 20 came out in November 2021."""
+    return 20 + (month.year - 2021) * 12 + (month.month - 11)
+
+
+def demo_months(today: datetime.date) -> list[datetime.date]:
+    """The demo's issues: last month's and this month's (published), inside the current year."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    return [m for m in (last_month, this_month) if m.year == today.year]
+
 
 ARTICLES = [
     (
         Article.Category.MEETING,
-        "市劳模工匠协会召开2021年度分会工作交流会",
+        "市劳模工匠协会召开{year}年度分会工作交流会",
         "协会秘书处",
-        "<p>11月12日，杭州市劳模工匠协会在市职工文化中心召开2021年度分会工作交流会，"
+        "<p>日前，杭州市劳模工匠协会在市职工文化中心召开{year}年度分会工作交流会，"
         "13个区县(市)分会和10个产业分会的负责人参加会议。</p>"
         "<p>会议总结了今年“双百”送课、技术攻关和走访慰问等工作，部署了明年的重点任务。</p>",
     ),
@@ -42,12 +53,35 @@ ARTICLES = [
     ),
     (
         Article.Category.NOTICE,
-        "关于开展2022年劳模疗休养报名工作的通知",
+        "关于开展{next_year}年劳模疗休养报名工作的通知",
         "协会办公室",
-        "<p>各分会：2022年度劳模疗休养报名工作即日启动，请于12月20日前报送名单。</p>"
+        "<p>各分会：{next_year}年度劳模疗休养报名工作即日启动，请于12月20日前报送名单。</p>"
         '<p>详情见<a href="https://www.hzgh.org/">杭州市总工会网站</a>。</p>',
     ),
 ]
+
+
+EARLIER_ARTICLES = [
+    (
+        Article.Category.STORY,
+        "一根焊枪三十年：记电力检修焊工的坚守",
+        "记者 李晓燕",
+        "<p>从变电站到输电线路，他把每一道焊缝都当作作品。</p><p>“焊缝不会说谎。”他常这样对徒弟说。</p>",
+    ),
+    (
+        Article.Category.MEETING,
+        "{year}年“双百”送课进校园活动启动",
+        "协会秘书处",
+        "<p>首批劳模工匠讲师走进职业院校，为学生讲授工艺与职业成长课程。</p>",
+    ),
+    (
+        Article.Category.TALENT,
+        "劳模工匠摄影作品征集启事",
+        "协会办公室",
+        "<p>以“劳动之美”为主题，征集劳模工匠及其家属的摄影作品。</p>",
+    ),
+]
+THEMES = ["匠心筑梦 劳模风采", "技能报国 工匠精神", "劳动创造 奋斗有我", "传承技艺 薪火相传"]
 
 
 def demo_isbn(serial: int) -> str:
@@ -72,23 +106,38 @@ class Command(BaseCommand):
         )
 
     def seed_issue(self) -> NewsletterIssue:
+        today = timezone.localdate()
+        issue = None
+        for month in demo_months(today):
+            issue = self.seed_one_issue(month, today)
+        return issue
+
+    def seed_one_issue(self, month: datetime.date, today: datetime.date) -> NewsletterIssue:
         issue, created = NewsletterIssue.objects.get_or_create(
-            number=DEMO_NUMBER, defaults={"month": DEMO_MONTH, "title": "匠心筑梦 劳模风采"}
+            number=issue_number(month), defaults={"month": month, "title": THEMES[month.month % len(THEMES)]}
         )
         if created:
             cover = settings.BASE_DIR / "static" / "publications" / "og-default.png"
             issue.cover.save("cover.png", ContentFile(cover.read_bytes()), save=True)
             members = list(Member.objects.order_by("pk")[:2])
-            for position, (category, title, author, body) in enumerate(ARTICLES, start=1):
+            words = {"year": month.year, "month": month.month, "next_year": month.year + 1}
+            articles = ARTICLES if month == today.replace(day=1) else EARLIER_ARTICLES
+            for position, (category, title, author, body) in enumerate(articles, start=1):
                 article = Article.objects.create(
-                    issue=issue, category=category, title=title, author=author, body=body, position=position
-                )
+                    issue=issue, category=category, title=title.format(**words), author=author,
+                    body=body.format(**words), position=position,
+                )  # fmt: skip
                 if category == Article.Category.STORY and members:
                     article.featured_members.add(*members)
         if issue.status == NewsletterIssue.Status.DRAFT:
             issue = issue_submit(issue=issue, actor=SYSTEM)
         if issue.status == NewsletterIssue.Status.REVIEW:
             issue = issue_publish(issue=issue, actor=SYSTEM)
+            # Published on the fifth of its month (or today, for this month's issue before then).
+            published = timezone.make_aware(
+                datetime.datetime.combine(min(month.replace(day=5), today), datetime.time(9))
+            )
+            NewsletterIssue.objects.filter(pk=issue.pk).update(published_at=published)
         return issue
 
     def seed_book(self) -> Book:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from core.scoping import scopes_disabled
 from members.models import Branch, Member
@@ -57,7 +58,7 @@ class Command(BaseCommand):
     @scopes_disabled()  # system job: demo data for every branch
     def handle(self, *args, seed, **options):
         counts = {"teams": 0, "events": 0}
-        today = datetime.date.today()
+        today = timezone.localdate()
         for branch in Branch.objects.order_by("sort_order", "pk"):
             members = list(
                 Member.objects.filter(branch=branch, status=Member.Status.ACTIVE).order_by("pk")[:12]
@@ -88,10 +89,17 @@ class Command(BaseCommand):
         )
 
     def date(self, today, years_ago, index, rng):
-        year = today.year - years_ago
-        month = 1 + (index * 2 + rng.randint(0, 1)) % 12
-        date = datetime.date(year, month, rng.randint(1, 28))
-        return min(date, today)
+        """Last year's events spread over its months; this year's first four spread between
+        New Year and yesterday (completed), the later ones in the coming weeks (planned),
+        never past the end of the year."""
+        if years_ago:
+            month = 1 + (index * 2 + rng.randint(0, 1)) % 12
+            return datetime.date(today.year - years_ago, month, rng.randint(1, 28))
+        year_start, year_end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+        if index >= 4:
+            return min(today + datetime.timedelta(days=rng.randint(3, 40)), year_end)
+        days = max((today - year_start).days - 1, 0)
+        return year_start + datetime.timedelta(days=days * (2 * index + 1) // 8 + rng.randint(0, days // 16))
 
     def team(self, branch, members, counts):
         team, created = ServiceTeam.objects.get_or_create(
@@ -147,7 +155,7 @@ class Command(BaseCommand):
                 role = Participation.Role.TEACHER
             worked = min(hours, Decimal(rng.choice(["2", "3", "4", "6", "8"])))
             services.participation_record(event=event, member=member, hours=worked, role=role)
-        if date < datetime.date.today():
+        if date < timezone.localdate():
             services.service_event_complete(event=event, actor=None)
         counts["events"] += 1
 

@@ -82,6 +82,14 @@ class Command(BaseCommand):
                 continue
             self.build(name, branch, kind, members, stage, staff, reviewer, rng, today)
             created += 1
+        # The demo member takes part in a named house of their branch (their page shows it).
+        demo_member = Member.objects.filter(user__username="member").first()
+        if demo_member is not None:
+            house = (
+                Workshop.objects.filter(branch=demo_member.branch_id, status=S.NAMED).order_by("pk").first()
+            )
+            if house is not None:
+                house.members.add(demo_member)
         for year, target in ((today.year - 5, 15), (today.year - 4, 38), (today.year, 45)):
             CoverageTarget.objects.get_or_create(year=year, branch=None, defaults={"target_count": target})
         self.stdout.write(
@@ -109,17 +117,37 @@ class Command(BaseCommand):
         return staff, reviewer
 
     def build(self, name, branch, kind, members, stage, staff, reviewer, rng, today):
+        """One house through the services, then its transitions dated along one timeline:
+        founded, applied, first review, acceptance, naming, last year's annual review (and a
+        rectification or revocation after it), each after the one before and none after today.
+        Houses still on the way (applied, reviewed, accepted, rejected) applied this year."""
         order = [S.APPLIED, S.REVIEWED, S.ACCEPTED, S.NAMED]
         leader = rng.choice(members)
         host = rng.choice(HOST_UNITS[kind]).format(branch.name)
-        named_year = rng.randint(today.year - 6, today.year - 1)
+        reached = order.index(stage) if stage in order else len(order) - 1
+        year_start = datetime.date(today.year, 1, 1)
+        # A fifth of the named houses were named this year (once the year is three months old).
+        named_this_year = stage == S.NAMED and (today - year_start).days >= 90 and rng.random() < 0.2
+        if named_this_year:
+            accepted_on = year_start + datetime.timedelta(days=rng.randint(0, (today - year_start).days - 70))
+            applied_on = accepted_on - datetime.timedelta(days=rng.randint(60, 120))
+        elif stage in (S.NAMED, S.RECTIFYING, S.REVOKED):
+            named_year = rng.randint(today.year - 6, today.year - 1)
+            accepted_on = datetime.date(named_year, rng.randint(1, 6), rng.randint(1, 28))
+            applied_on = accepted_on - datetime.timedelta(days=rng.randint(60, 120))
+        else:  # on the way this year: applied between New Year and a week ago
+            days = max((today - year_start).days - 7, 0)
+            applied_on = year_start + datetime.timedelta(days=rng.randint(0, days) if days else 0)
+            accepted_on = min(applied_on + datetime.timedelta(days=rng.randint(40, 90)), today)
+        reviewed_on = min(applied_on + datetime.timedelta(days=rng.randint(10, 30)), accepted_on, today)
         workshop = Workshop(
             name=name, host_unit=host, kind=kind, branch=branch, leader=leader,
             address=f"杭州市{branch.name}某某路{rng.randint(1, 500)}号",
-            established_on=datetime.date(named_year - 1, rng.randint(1, 12), 1),
+            established_on=applied_on - datetime.timedelta(days=rng.randint(200, 500)),
             description=f"依托{host}建设，由{leader.name}领衔，开展技能培训、成果交流和技艺展示。",
         )  # fmt: skip
-        workshop_apply(workshop=workshop, actor=staff, comment="演示数据")
+        workshop_apply(workshop=workshop, actor=staff, comment="申报材料齐全，提交申报。")
+        timeline = [applied_on]
         workshop.members.add(*rng.sample(members, min(len(members), rng.randint(3, 6))))
         if stage == S.REJECTED:
             workshop_transition(
@@ -128,26 +156,33 @@ class Command(BaseCommand):
                 actor=reviewer,
                 comment="阵地面积不足，建议整改后重新申报。",
             )
+            self.date_transitions(workshop, timeline + [reviewed_on])
             return
-        reached = order.index(stage) if stage in order else len(order) - 1
         if reached >= 1:
             workshop_transition(
                 workshop=workshop, to_status=S.REVIEWED, actor=reviewer, comment="材料齐全，同意推荐验收。"
             )
+            timeline.append(reviewed_on)
         if reached >= 2:
-            accepted_on = datetime.date(named_year, rng.randint(1, 6), rng.randint(1, 28))
             self.assess(workshop, Assessment.Purpose.ACCEPTANCE, accepted_on, None, staff, rng, passing=True)
             workshop_transition(workshop=workshop, to_status=S.ACCEPTED, actor=reviewer, comment="验收合格。")
+            timeline.append(accepted_on)
         if reached >= 3:
-            named_on = accepted_on + datetime.timedelta(days=rng.randint(20, 120))
+            named_on = accepted_on + datetime.timedelta(days=rng.randint(20, 60 if named_this_year else 120))
             workshop_transition(
                 workshop=workshop, to_status=S.NAMED, actor=reviewer, comment="同意命名。",
                 naming_document_number=f"杭劳模协〔{named_on.year}〕{rng.randint(1, 30)}号", named_on=named_on,
             )  # fmt: skip
+            timeline.append(named_on)
             self.money_and_activities(workshop, members, named_on, staff, rng, today)
-            review_year = min(named_on.year + 1, today.year)
+            if named_this_year:
+                self.date_transitions(workshop, timeline)
+                return  # its first annual review comes at the end of the year
+            # Last year's annual review, held in late November (after the naming: a house is
+            # named by the end of October at the latest).
+            review_year = today.year - 1
             passing = stage != S.RECTIFYING and stage != S.REVOKED
-            review_on = min(datetime.date(review_year, 11, 20), today)
+            review_on = datetime.date(review_year, 11, 20)
             self.assess(
                 workshop,
                 Assessment.Purpose.ANNUAL_REVIEW,
@@ -170,6 +205,7 @@ class Command(BaseCommand):
                     workshop=workshop, to_status=S.RECTIFYING, actor=reviewer, review_year=review_year,
                     comment="活动开展不足，限期三个月整改。",
                 )  # fmt: skip
+            timeline.append(review_on + datetime.timedelta(days=10))
             if stage == S.REVOKED:
                 workshop_transition(
                     workshop=workshop,
@@ -177,6 +213,20 @@ class Command(BaseCommand):
                     actor=reviewer,
                     reason="整改期满仍未达到建设规范要求。",
                 )
+                revoked_on = min(review_on + datetime.timedelta(days=110), today)
+                timeline.append(revoked_on)
+                Workshop.objects.filter(pk=workshop.pk).update(revoked_on=revoked_on)
+        self.date_transitions(workshop, timeline)
+
+    def date_transitions(self, workshop, dates):
+        """The services stamp each step with the moment it was made (now); a demo house's steps
+        happened on the dates of its story, in order."""
+        steps = list(workshop.transitions.order_by("pk"))
+        for step, day in zip(steps, dates, strict=True):
+            at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, step.pk % 50)))
+            type(step).objects.filter(pk=step.pk).update(at=at)
+        created = timezone.make_aware(datetime.datetime.combine(dates[0], datetime.time(9)))
+        Workshop.objects.filter(pk=workshop.pk).update(created_at=created)
 
     def assess(self, workshop, purpose, assessed_on, review_year, actor, rng, *, passing):
         standard = Standard.objects.get(is_active=True)
@@ -205,8 +255,12 @@ class Command(BaseCommand):
                                 purpose=Subsidy.Purpose.OPERATION, paid_on=paid_on),
                 actor=staff,
             )  # fmt: skip
-        for kind, title in rng.sample(ACTIVITIES, 2):
-            held_on = min(named_on + datetime.timedelta(days=rng.randint(30, 300)), today)
+        # One activity soon after the naming, one this year (both on or before today).
+        year_start = datetime.date(today.year, 1, 1)
+        this_year = year_start + datetime.timedelta(days=rng.randint(0, (today - year_start).days))
+        this_year = max(this_year, named_on)  # a house named this year is active from its naming
+        after_naming = min(named_on + datetime.timedelta(days=rng.randint(30, 300)), today)
+        for (kind, title), held_on in zip(rng.sample(ACTIVITIES, 2), (after_naming, this_year), strict=True):
             activity = WorkshopActivity.objects.create(
                 workshop=workshop, kind=kind, title=title.format(workshop.leader.name), held_on=held_on,
                 participants=rng.randint(15, 120), summary="演示数据。",
