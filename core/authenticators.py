@@ -22,9 +22,14 @@ LAST_DEVICE_KEPT = (
 WRONG_CODE = "验证码不正确或已过期，请核对手机上验证器显示的6位数字后重试。"
 
 
+def authenticator_pending_existing(user) -> TOTPDevice | None:
+    """The user's unconfirmed authenticator if one was started; creates nothing (for GET)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+
+
 def authenticator_pending(user) -> TOTPDevice:
     """The user's unconfirmed authenticator (created once, reused until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    device = authenticator_pending_existing(user)
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=PENDING_NAME, confirmed=False)
     return device

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
@@ -22,6 +23,7 @@ from core.authenticators import (
     authenticator_confirm,
     authenticator_confirmed,
     authenticator_pending,
+    authenticator_pending_existing,
     authenticator_remove,
     qr_svg,
     secret_text,
@@ -110,21 +112,32 @@ def staff_invitation(request, uidb64, token):
 @sensitive_post_parameters("password", "otp_token")
 @never_cache
 def two_factor(request):
-    """The signed-in staff member's own authenticators (admin.site.admin_view wraps it)."""
+    """The signed-in staff member's own authenticators (admin.site.admin_view wraps it).
+
+    Reading the page changes nothing: a new secret (an unconfirmed device) is made only when
+    the person asks for one (``start``, or ``renew`` to replace a secret someone else saw).
+    """
     user = request.user
+    pending = authenticator_pending_existing(user)
     confirm_form = ConfirmForm(request.POST if request.POST.get("action") == "confirm" else None)
     remove_form = RemoveForm(request.POST if request.POST.get("action") == "remove" else None)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "start":
+            authenticator_pending(user)
+            return redirect(f"{reverse('two_factor')}#confirm-form")
         if action == "renew":
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            authenticator_pending(user)
             messages.info(request, "已生成新的二维码，请重新扫描。")
             return redirect("two_factor")
-        if action == "confirm" and confirm_form.is_valid():
+        if action == "confirm" and confirm_form.is_valid() and pending is None:
+            confirm_form.add_error("otp_token", "请先点击“绑定手机验证器”生成二维码，扫描后再输入验证码。")
+        elif action == "confirm" and confirm_form.is_valid():
             try:
                 device = authenticator_confirm(
                     user=user,
-                    device=authenticator_pending(user),
+                    device=pending,
                     code=confirm_form.cleaned_data["otp_token"],
                     name=confirm_form.cleaned_data["name"],
                 )
@@ -155,6 +168,7 @@ def two_factor(request):
         "mandatory": second_factor_mandatory(user),
         "confirm_form": confirm_form,
         "remove_form": remove_form,
-        **_device_context(authenticator_pending(user)),
+        "pending": pending,
+        **(_device_context(pending) if pending else {}),
     }
     return render(request, "laomo_portal/two_factor.html", context)

@@ -11,8 +11,8 @@ class PortalAdminConfig(AdminConfig):
 
 # ---- Chinese names for the libraries' apps on the admin index ------------------------------
 # Every app with models in the admin has a Chinese name: the portal's apps name themselves in
-# their apps.py, auth (认证和授权) and authtoken (认证令牌) come translated; otp_totp and axes get
-# theirs here (authtoken must stay listed by its module path: its models check for it). Models whose libraries give them an untranslated English name
+# their apps.py, auth and authtoken come translated (the navigation renames them, see admin_site.APP_NAMES);
+# otp_totp and axes get theirs here (authtoken must stay listed by its module path: its models check for it). Models whose libraries give them an untranslated English name
 # get one too: set on ``_meta`` only, not on ``_meta.original_attrs``, so the migration
 # autodetector (which reads original_attrs) sees no change to the library's models.
 
@@ -33,16 +33,16 @@ class OTPTOTPConfig(LibraryTOTPConfig):
 
 
 class AxesConfig(LibraryAxesConfig):
-    verbose_name = "登录失败锁定"
+    verbose_name = "登录安全"
 
     def ready(self):
         super().ready()
         _name_models(
             self,
             {
-                "AccessAttempt": ("登录失败记录", "登录失败记录"),
-                "AccessLog": ("登录日志", "登录日志"),
-                "AccessFailureLog": ("登录失败日志", "登录失败日志"),
+                "AccessAttempt": ("登录失败锁定", "登录失败锁定"),
+                "AccessLog": ("登录记录", "登录记录"),
+                "AccessFailureLog": ("登录失败记录", "登录失败记录"),
                 "AccessAttemptExpiration": ("失败记录有效期", "失败记录有效期"),
             },
         )

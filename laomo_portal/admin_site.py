@@ -41,15 +41,11 @@ APP_ORDER = {
     "core": [],
     "axes": [],
 }  # fmt: skip
-# Plain words for the libraries' apps and models (their own names are English or jargon).
-APP_NAMES = {"auth": "账号与权限", "otp_totp": "两步验证", "authtoken": "接口令牌", "axes": "登录安全"}
-MODEL_NAMES = {
-    ("otp_totp", "TOTPDevice"): "验证器",
-    ("authtoken", "TokenProxy"): "接口令牌",
-    ("axes", "AccessAttempt"): "登录失败锁定",
-    ("axes", "AccessFailureLog"): "登录失败记录",
-    ("axes", "AccessLog"): "登录记录",
-}
+# Plain words for the apps whose AppConfig the portal cannot replace (auth, and authtoken, whose
+# models check for its module path): the navigation names them; otp_totp and axes are named
+# in their AppConfigs (laomo_portal/admin_apps.py), which the breadcrumbs read too.
+APP_NAMES = {"auth": "账号与权限", "authtoken": "接口令牌"}
+MODEL_NAMES = {("authtoken", "TokenProxy"): "接口令牌"}
 
 
 def _rank(order: list, name: str) -> int:

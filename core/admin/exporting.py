@@ -309,7 +309,8 @@ class ExcelExportMixin(ExportActionMixin):
                 return self.export_response(request, queryset, form)
             except (ValueError, FieldError) as exc:
                 self.message_user(request, str(exc), messages.ERROR)
-        return self._export_page(request, form, row_count=queryset.count())
+        # The form posts back to this address, the list's filters with it.
+        return self._export_page(request, form, row_count=queryset.count(), export_url=request.get_full_path())
 
     def export_admin_action(self, request, queryset):
         """The list action: the export page for the ticked rows."""

@@ -25,7 +25,7 @@ def code_of(device):
 
 
 def enrol(client, user, name="我的手机"):
-    client.get(PAGE)
+    client.post(PAGE, {"action": "start"})
     device = pending(user)
     response = client.post(PAGE, {"action": "confirm", "otp_token": code_of(device), "name": name})
     device.refresh_from_db()
@@ -34,6 +34,9 @@ def enrol(client, user, name="我的手机"):
 
 def test_page_shows_a_qr_code_and_the_secret_in_groups_of_four(client, staff_user):
     client.force_login(staff_user)
+    before = client.get(PAGE)
+    assert 'class="authenticator-qr"' not in before.content.decode() and not TOTPDevice.objects.exists()
+    client.post(PAGE, {"action": "start"})
     response = client.get(PAGE)
     assert response.status_code == 200
     text = response.content.decode()
@@ -62,7 +65,7 @@ def test_confirming_with_the_current_code_enrols_and_keeps_the_session(client, s
 
 def test_a_wrong_code_enrols_nothing(client, staff_user):
     client.force_login(staff_user)
-    client.get(PAGE)
+    client.post(PAGE, {"action": "start"})
     device = pending(staff_user)
     wrong = "000000" if code_of(device) != "000000" else "111111"
     response = client.post(PAGE, {"action": "confirm", "otp_token": wrong, "name": "x"})
@@ -132,5 +135,5 @@ def test_every_app_on_the_superusers_index_has_a_chinese_name(client):
     text = client.get("/admin/").content.decode()
     for english in ("Otp_Totp", "Axes", "TOTP device", "access attempts", "access logs"):
         assert english not in text
-    for chinese in ("两步验证", "登录失败锁定", "认证和授权", "认证令牌"):
+    for chinese in ("两步验证", "登录安全", "登录失败锁定", "账号与权限", "接口令牌"):
         assert chinese in text

@@ -162,7 +162,10 @@ def test_search_by_a_full_id_number_is_logged(client, xihu_officer, xihu_member,
                 reverse("admin:autocomplete"),
                 {"app_label": "members", "model_name": "honor", "field_name": "member", "term": number},
             )
-            assert [r["text"] for r in response.json()["results"]] == [xihu_member.name]
+            # The picker's label tells namesakes apart without the full number: name, masked ID, branch.
+            texts = [r["text"] for r in response.json()["results"]]
+            assert texts == [f"{xihu_member.name}（{xihu_member.masked_id_number}，{xihu_member.branch.name}）"]
+            assert number not in texts[0]
     assert _view_id_logged_for(xihu_officer)
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.errors import DomainError
 from core.notifications import SmsError, send_sms
 from core.permissions import sync_role_groups
+from core.scoping import scopes_disabled
 from core.validators import validate_mobile
 from members.services.staff_accounts import (
     association_admin_create,
@@ -44,6 +45,9 @@ class Command(BaseCommand):
             help="重置一个工作人员账号：清除密码和验证器，打印新的邀请链接由本人重新设置（忘记密码、丢失手机时）",
         )
 
+    # A command run by the server's operator before any branch login exists: it sets up the
+    # branches and the first accounts for every branch, so no single branch's scope applies.
+    @scopes_disabled()
     def handle(
         self,
         *args,
