@@ -1071,3 +1071,22 @@ def test_a_confirmed_sign_in_sheet_cannot_be_replayed(client, cast, events):
     assert again.status_code == 404
     participation.refresh_from_db()
     assert participation.hours == 1
+
+
+@pytest.mark.parametrize(
+    "contact, secret",
+    [
+        ("13812345678", "12345678"),
+        ("电话138-1234-5678", "1234-5678"),
+        ("电话 138 1234 5678", "1234 5678"),
+        ("+86 138 1234 5678", "1234 5678"),
+        ("座机0571-87654321", "87654321"),
+    ],
+)
+def test_inquiry_export_masks_every_phone_in_contact(client, cast, contact, secret):
+    """联系方式 is free text: a phone typed with spaces or dashes is as personal as one without."""
+    f.InquiryFactory(branch=cast["xihu"], contact=contact)
+    client.force_login(cast["xihu_officer"])
+    response = export_post(client, "wellbeing_inquiry")
+    assert response.status_code == 200
+    assert secret not in xlsx_text(response.content)
