@@ -406,6 +406,10 @@ class PortalAutocompleteJsonView(AutocompleteJsonView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
+        if not queryset.ordered:
+            # Paged 20 at a time: without a total order a row can repeat or go missing between
+            # pages (teams, courses and events have no default ordering).
+            queryset = queryset.order_by(*self.model_admin.get_ordering(self.request), "-pk")
         related = getattr(self.model_admin, "autocomplete_select_related", None)
         return queryset.select_related(*related) if related else queryset
 

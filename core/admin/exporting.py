@@ -20,6 +20,8 @@ them doors that fail closed:
 - column headers are the model fields' verbose names, the page is in Chinese.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
@@ -38,7 +40,7 @@ from import_export.signals import post_export
 
 from core.admin.base import HIDDEN_IN_HISTORY, HISTORY_MASKS
 from core.admin.input import valid_keys
-from core.audit import PHONE_LIKE, access_log_record, masked_filter
+from core.audit import access_log_record, masked_filter
 from core.idcard import mask_phone
 from core.models import AccessLog
 from core.roles import is_association_staff
@@ -54,11 +56,17 @@ INVALID_FILTER = "筛选条件无效，未导出。"
 NAMING_ATTRIBUTES = ("name", "title", "subject")
 
 
+# A phone as people type it in free text: 7 or more digits, single spaces or dashes allowed
+# between them (138 1234 5678, 138-1234-5678, +86 138…, 0571-87654321). Over-masking a long
+# number that is not a phone is the safe side.
+PHONE_IN_TEXT = re.compile(r"\+?\d(?:[ \t-]?\d){6,}")
+
+
 def mask_phones_in_text(value):
-    """Free text that may hold a phone (联系方式): every mobile-like run masked."""
+    """Free text that may hold a phone (联系方式): every phone-like run masked, separators and all."""
     if not value:
         return value
-    return PHONE_LIKE.sub(lambda m: mask_phone(m.group()), str(value))
+    return PHONE_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group())), str(value))
 
 
 def hidden(value):

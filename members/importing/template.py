@@ -139,6 +139,10 @@ def _help(sheet, branch_names: list[str]) -> None:
         cell.fill = HEADER_FILL
     for column in MEMBER_COLUMNS:
         example = EXAMPLE_ID if column.key == "id_number" else column.example
+        if column.key == "branch":
+            # The example is one of this user's own branches: an officer of 滨江区 is not shown
+            # 西湖区, which the import would refuse (and which is not theirs to pick).
+            example = branch_names[0] if branch_names else ""
         sheet.append([neutralise(v) for v in (column.header, "必填" if column.required else "选填",
                       _format_rule(column), _allowed_text(column, branch_names), example, column.note)])  # fmt: skip
     for key in ("honor_kind", "honor_level", "honor_title", "honor_year", "awarding_body", "document_number"):
