@@ -61,9 +61,16 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for branch in Branch.objects.order_by("sort_order", "pk"):
             members = list(
-                Member.objects.filter(branch=branch, status=Member.Status.ACTIVE).order_by("pk")[:12]
+                Member.objects.filter(branch=branch, status=Member.Status.ACTIVE)
+                .select_related("user")
+                .order_by("pk")[:12]
             )
-            if len(members) < 3:
+            members += [
+                m
+                for m in Member.objects.filter(branch=branch, user__username="member").select_related("user")
+                if m not in members
+            ]
+            if len(members) < 2:  # a team needs a leader and a donor
                 continue
             rng = random.Random(f"{seed}-{branch.code}")
             team = self.team(branch, members, counts)
@@ -149,7 +156,10 @@ class Command(BaseCommand):
             description=f"{team.name}开展{title}。",
             outcome="问题已解决，企业反馈良好。" if category == C.TECHNICAL else "",
         )
-        for position, member in enumerate(rng.sample(members, k=min(len(members), rng.randint(2, 5)))):
+        chosen = rng.sample(members, k=min(len(members), rng.randint(2, 5)))
+        # The demo login's member serves in every event of their branch, so /me/ shows a record.
+        chosen += [m for m in members if m.user_id and m.user.username == "member" and m not in chosen]
+        for position, member in enumerate(chosen):
             role = Participation.Role.LEADER if position == 0 else Participation.Role.VOLUNTEER
             if course is not None:
                 role = Participation.Role.TEACHER
