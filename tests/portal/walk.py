@@ -40,7 +40,12 @@ def model_for_slot(slot: str, door):
         return door.model
     stem = slot.removesuffix("_id")
     namespace = door.name.split(":", 1)[0] if ":" in door.name else ""
-    candidates = [m for label in PROJECT_APPS for m in apps.get_app_config(label).get_models()]
+    # Not simple_history's shadow models: a HistoricalCertificate also has a ``serial`` (but no
+    # verification code), and /verify/<serial>/ then showed 无法验证 in the gallery.
+    candidates = [
+        m for label in PROJECT_APPS for m in apps.get_app_config(label).get_models()
+        if not m._meta.model_name.startswith("historical")
+    ]  # fmt: skip
     for model in candidates:
         if model._meta.model_name == stem or (stem and model._meta.model_name.endswith(stem)):
             return model
