@@ -338,6 +338,10 @@ def fingerprint(world: World, role: str) -> dict[str, str]:
                 queryset = queryset.exclude(member=world.xihu_member)
         if label == "authtoken.Token" and role != "staff_unverified" and user is not None:
             queryset = queryset.exclude(user=user)  # a login may fetch its own token
+        if label == "otp_totp.TOTPDevice" and user is not None:
+            # A signed-in login may start its own authenticator (两步验证 page): an unconfirmed
+            # device cannot be used to log in; confirming one needs the code it shows.
+            queryset = queryset.exclude(user=user, confirmed=False)
         rows = _row_values(model, queryset)
         digests[label] = hashlib.sha256(repr(rows).encode()).hexdigest()[:16] + f"/{len(rows)}"
     # Many-to-many links of users (groups, permissions).

@@ -274,6 +274,5 @@ def test_seed_demo_issues_and_renders_for_demo_member():
     certificate = Certificate.objects.get(member__user__username="member")
     member = certificate.member
     assert certificate.is_ready
-    assert all(c.is_ready for c in Certificate.objects.all())
     if member.category in ("craftsman", "both"):
         assert CraftsmanCard.objects.get(member=member).is_ready
