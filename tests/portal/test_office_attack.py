@@ -1,5 +1,4 @@
-"""(Outside tests/adversarial/: that package shares one world, built with OTP required, which
-these probes must not see.) Probes of the office-grade doors (issue 18): the staff invitation and 两步验证 pages, the
+"""Probes of the office-grade doors (issue 18): the staff invitation and 两步验证 pages, the
 account and person autocompletes, batch certificate downloads and the member 登记表 PDF, the
 import-export exports, the sign-in sheet import, the member import template and error list,
 the statistics 刷新 button and crosstabs, the landing page and the verification lookup.
@@ -8,6 +7,9 @@ Attackers: (1) the other branch's officer (滨江区 against 西湖区, or the r
 whose profile names no branch, (3) a member (logged in through /me/login/), (4) an anonymous
 visitor, (5) a staff login without a role; and association staff whose enrolled second factor
 is not verified in the session. Each probe asserts the safe behaviour.
+
+They live outside tests/adversarial/: that package shares one world (built with the second
+factor required, holding rows of its own) which these probes must not see.
 """
 
 import io
