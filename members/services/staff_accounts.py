@@ -166,7 +166,8 @@ def officer_invite(*, profile, actor, username: str = "", send_by_sms: bool = Tr
     User = get_user_model()
     with transaction.atomic():
         profile = (
-            OfficerProfile.objects.select_for_update().select_related("user", "branch").get(pk=profile.pk)
+            # of=self: PostgreSQL locks no row of the outer-joined (nullable) user or branch.
+            OfficerProfile.objects.select_for_update(of=("self",)).select_related("user", "branch").get(pk=profile.pk)
         )
         user = profile.user
         if user is None:
