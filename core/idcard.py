@@ -97,6 +97,14 @@ def mask_id_number(value: str) -> str:
     return value[:2] + "*" * (len(value) - 3) + value[-1]
 
 
+def mask_id_for_document(value: str) -> str:
+    """``330106********0481``: what a certificate prints, so a receiving office can match it
+    against the card in front of them (region and last four); the birth date never shows."""
+    if len(value or "") != 18:
+        return mask_id_number(value)
+    return value[:6] + "*" * 8 + value[-4:]
+
+
 def mask_phone(value: str) -> str:
     """138****5678 style."""
     if not value:

@@ -26,7 +26,7 @@ from .dashboard import dashboard_for
 # first, the system last. Apps and models not named here follow, alphabetically.
 APP_ORDER = {
     "members": ["Member", "Honor", "Certificate", "CraftsmanCard", "Transfer", "MemberImport", "Branch",
-                "OfficerProfile"],
+                "OfficerProfile", "DocumentSeal"],
     "workshops": ["Workshop", "WorkshopActivity", "Subsidy", "Assessment", "CoverageTarget", "Standard",
                   "Dimension"],
     "volunteering": ["ServiceEvent", "Participation", "ServiceTeam", "ServiceRequest", "Course", "Beneficiary",

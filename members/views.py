@@ -108,7 +108,10 @@ def me_certificate_request(request):
                 channel=Certificate.Channel.SELF,
             )  # fmt: skip
     except DomainError as exc:
-        messages.error(request, exc.message)
+        if exc.code == "seal_missing":  # the staff's wording names an admin page a member never sees
+            messages.error(request, "证明暂时不能在线开具：协会尚未配置电子印章。请稍后再试，或联系所在分会。")
+        else:
+            messages.error(request, exc.message)
     else:
         if certificate.queued is False:
             messages.warning(

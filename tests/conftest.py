@@ -62,6 +62,24 @@ def _unscoped_test_code():
         yield
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _association_seal(request):
+    """Every test with a database has the association's seal, as every deployment that issues
+    certificates does (issuing is refused without one). A test of the refusal is marked
+    ``no_seal``."""
+    if request.node.get_closest_marker("no_seal"):
+        return
+    if not (request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from tests.members.factories import install_seal
+
+    install_seal()
+
+
 @pytest.fixture
 def sms_outbox():
     """The text messages the local SMS backend was handed, empty before and after."""

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core import documents
-from core.admin.base import ScopedModelAdmin
+from core.admin.base import PortalModelAdmin, ScopedModelAdmin
 from core.admin.exporting import ExcelExportMixin
 from core.admin.input import SafeAutocompleteSelect
 from core.audit import access_log_record
@@ -32,7 +32,7 @@ from core.parsing import parse_int
 from core.roles import is_association_staff
 from core.scoping import user_scope
 from members import services
-from members.models import Certificate, CraftsmanCard, Member
+from members.models import Certificate, CraftsmanCard, DocumentSeal, Member
 from members.tasks import certificate_render_task
 
 from .resources import CertificateResource, CraftsmanCardResource
@@ -557,3 +557,105 @@ class CraftsmanCardAdmin(ExcelExportMixin, ScopedModelAdmin):
 
 
 __all__ = ["MemberDocumentsAdminMixin", "invite_members", "issue_cards", "issue_certificates"]
+
+
+# ---------------------------------------------------------------------------------------
+# The association's electronic seal (association-only: no branch_path, so officers hold no
+# permission on it; one row, replaced by a new upload, every version in its history).
+# ---------------------------------------------------------------------------------------
+
+
+class SealForm(forms.ModelForm):
+    image = forms.FileField(
+        label="印章图片",
+        help_text="印章的扫描件或照片（PNG或JPEG，不超过5 MB）。白色背景会自动去除，图片会裁剪到印章边缘。",
+        # A plain file input: the stored image is private (no URL to link as "currently").
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    class Meta:
+        model = DocumentSeal
+        fields = ["image", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared = None
+        if self.instance.pk:
+            self.fields["image"].required = False
+            self.fields["image"].label = "更换印章图片"
+            self.initial["image"] = None
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload or getattr(upload, "_committed", False):
+            if self.instance.pk:
+                return self.instance.image  # note only: the image stays
+            raise forms.ValidationError("请选择印章图片。", code="required")
+        try:
+            self.prepared = services.seal_image_from_upload(upload)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages, code="bad_seal") from None
+        return upload
+
+
+@admin.register(DocumentSeal)
+class DocumentSealAdmin(PortalModelAdmin):
+    form = SealForm
+    list_display = ["__str__", "size", "note", "updated_at", "updated_by"]
+    readonly_fields = ["preview", "size", "updated_at", "updated_by"]
+    fields = ["preview", "image", "note", "size", "updated_at", "updated_by"]
+
+    def has_module_permission(self, request):
+        return is_association_staff(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_association_staff(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        # No query here: it is asked on every admin page (the navigation). The add page
+        # itself sends to the existing seal (below): there is only ever one.
+        return is_association_staff(request.user) and super().has_add_permission(request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        seal = services.current_seal()
+        if seal is not None:
+            messages.info(request, "协会已有电子印章；在此页上传新图片即更换印章。")
+            return redirect("admin:members_documentseal_change", seal.pk)
+        return super().add_view(request, form_url, extra_context)
+
+    def has_change_permission(self, request, obj=None):
+        return is_association_staff(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # replaced by a new upload, never removed: issuing would stop
+
+    @admin.display(description="当前印章")
+    def preview(self, obj):
+        if obj is None or not obj.pk or not obj.image:
+            return "尚未上传。未上传印章时不能开具证明和匠心卡。"
+        try:
+            with obj.image.open("rb") as handle:
+                url = documents.data_url(handle.read(), "image/png")
+        except OSError:
+            return "印章图片文件丢失，请重新上传。"
+        return format_html(
+            '<img src="{}" alt="电子印章" style="width:40mm;height:auto;background:'
+            '#fff;border:1px solid #ddd;padding:4px">',
+            url,
+        )
+
+    @admin.display(description="尺寸")
+    def size(self, obj):
+        if obj is None or not obj.pk:
+            return "—"
+        return f"{obj.width_px} × {obj.height_px} 像素（打印宽度40毫米）"
+
+    def save_model(self, request, obj, form, change):
+        content, width, height = form.prepared or (None, None, None)
+        try:
+            saved = services.seal_save(
+                content=content, width=width, height=height, actor=request.user, note=form.cleaned_data.get("note", "")
+            )
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from exc
+        obj.pk, obj.image, obj._state.adding = saved.pk, saved.image, False

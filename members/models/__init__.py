@@ -5,6 +5,7 @@ from .certificates import Certificate, DocumentCounter, RenderState
 from .imports import MemberImport
 from .registry import ETHNICITIES, POLITICAL_STATUSES, Branch, Honor, Member, OfficerProfile
 from .scans import RegistrationScan
+from .seals import DocumentSeal
 from .statistics import HonorCount, MemberCount, MemberKindCount, RegistryChange, StatisticsSnapshot
 from .transfers import Transfer
 
@@ -15,6 +16,7 @@ __all__ = [
     "Certificate",
     "CraftsmanCard",
     "DocumentCounter",
+    "DocumentSeal",
     "Honor",
     "HonorCount",
     "Member",

@@ -138,6 +138,19 @@ class Certificate(RenderedDocument):
     def __str__(self):
         return f"{self.serial} {self.holder_name}"
 
+    # What a holder of each kind of honour is called in the certificate's body.
+    HOLDER_TITLES = {"劳动模范": "劳动模范", "先进工作者": "先进工作者", "五一劳动奖章": "五一劳动奖章获得者", "工匠": "工匠"}
+
+    @property
+    def holder_titles(self) -> str:
+        """``劳动模范、五一劳动奖章获得者``: what the certified honours make the holder, in the
+        order of the honour kinds, each once (from the snapshot, so it never changes)."""
+        order = list(self.HOLDER_TITLES)
+        kinds = {h.get("kind", "") for h in self.honors_snapshot}
+        known = [self.HOLDER_TITLES[k] for k in order if k in kinds]
+        others = sorted(k for k in kinds if k and k not in self.HOLDER_TITLES)
+        return "、".join(known + others)
+
     @staticmethod
     def format_serial(year: int, number: int) -> str:
         return f"{Certificate.SERIES}-{year}-{number:06d}"

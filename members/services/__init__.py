@@ -51,6 +51,15 @@ from .registry import (
     members_refresh_categories,
 )
 from .scans import registration_scan_add, registration_scans_from_zip
+from .seals import (
+    current_seal,
+    demo_seal_install,
+    draw_demo_seal,
+    require_seal,
+    seal_image_from_upload,
+    seal_png,
+    seal_save,
+)
 from .statistics import statistics_snapshot_refresh
 from .transfers import (
     member_transfer,
@@ -73,4 +82,6 @@ __all__ = [
     "CERTIFICATE_BATCH_LIMIT", "CertificateBatch", "certificate_batch", "certificate_file_name",
     "certificates_merged_pdf", "certificates_zip", "REGISTRATION_FORM_BATCH_LIMIT", "registration_forms_pdf",
     "transfer_accept", "transfer_cancel", "transfer_reject", "verify_url",
+    "current_seal", "demo_seal_install", "draw_demo_seal", "require_seal", "seal_image_from_upload", "seal_png",
+    "seal_save",
 ]  # fmt: skip

@@ -17,11 +17,13 @@ from django.utils import timezone
 from core import documents
 from core.dates import years_after
 from core.errors import ConflictError, DomainError
+from core.idcard import mask_id_for_document
 from core.states import can_transition
 from core.tasks import portal_task
 
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
 from .registry import require_visible_member
+from .seals import require_seal, seal_data_url
 
 CERTIFICATE_RENDER = "members.tasks.certificate_render_task"
 CARD_RENDER = "members.tasks.card_render_task"
@@ -71,6 +73,7 @@ def certificate_issue(
         chosen = all_honors
     if not chosen:
         raise DomainError(f"{member.name}没有登记荣誉，不能开具证明。", code="no_honors")
+    require_seal()
     with transaction.atomic():
         issued_at = timezone.now()
         year = timezone.localdate(issued_at).year
@@ -82,7 +85,7 @@ def certificate_issue(
             member=member,
             holder_name=member.name,
             holder_gender=member.get_gender_display(),
-            holder_masked_id=member.masked_id_number,
+            holder_masked_id=mask_id_for_document(member.id_number),
             honors_snapshot=[
                 {
                     "title": h.title,
@@ -226,6 +229,7 @@ def certificate_context(certificate) -> dict:
         "issued_on": timezone.localdate(certificate.issued_at),
         "verify_url": url,
         "qr": qr_data_url(url),
+        "seal": seal_data_url(),
     }
 
 
@@ -255,6 +259,7 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
     if unknown:
         raise DomainError("未知的权益项目。", code="unknown_benefit")
     issued_on = issued_on or timezone.localdate()
+    require_seal()
     with transaction.atomic():
         Member.objects.select_for_update().filter(pk=member.pk).first()  # queue issuers of the same member
         if CraftsmanCard.objects.filter(member=member, status=CraftsmanCard.Status.ACTIVE).exists():
@@ -290,6 +295,7 @@ def card_context(card) -> dict:
         "association_name": settings.ASSOCIATION_NAME,
         "verify_url": url,
         "qr": qr_data_url(url),
+        "seal": seal_data_url(),
     }
 
 

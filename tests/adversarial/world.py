@@ -233,6 +233,11 @@ def build_world(secret_member_name="滨江乙") -> World:
     world.draft_issue = draft
     add(f.ArticleFactory, issue=draft, title=f"{MARKER}草稿文章", body=f"<p>{MARKER}正文</p>")
 
+    # The association's seal (association-only): a real image, not the generic builder's text.
+    from tests.members.factories import install_seal
+
+    world.objects["members.DocumentSeal"] = install_seal()
+
     # Everything else branch-owned: the generic builder.
     for model in branch_owned_models():
         if model._meta.label not in world.objects:

@@ -125,3 +125,33 @@ def craftsman(branch, **kwargs):
         member=member, kind=Honor.Kind.CRAFTSMAN, level=Honor.Level.CITY, title="杭州工匠", year=2021
     )
     return member
+
+
+_SEAL_PNG: tuple[bytes, int, int] | None = None
+
+
+def install_seal(actor=None):
+    """The association's seal for tests: the drawn demo seal, prepared once per process.
+
+    Certificates and cards are not issued without a seal (members.services.seals); the
+    autouse fixture in tests/conftest.py installs it for every test with a database.
+    """
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from members.models import DocumentSeal
+    from members.services import draw_demo_seal, seal_png
+
+    global _SEAL_PNG
+    seal = DocumentSeal.objects.current()
+    if seal is not None:
+        return seal
+    if _SEAL_PNG is None:
+        _SEAL_PNG = seal_png(Image.open(io.BytesIO(draw_demo_seal())))
+    content, width, height = _SEAL_PNG
+    seal = DocumentSeal(width_px=width, height_px=height, note="测试印章", updated_by=actor)
+    seal.image.save("seal.png", ContentFile(content), save=False)
+    seal.save()
+    return seal

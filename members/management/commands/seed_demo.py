@@ -34,6 +34,7 @@ from members.services import (
     certificate_issue,
     certificate_render,
     craftsman_title,
+    demo_seal_install,
     member_transfer,
     member_transfer_request,
     members_refresh_categories,
@@ -193,6 +194,8 @@ class Command(BaseCommand):
         if member is None:
             return []
         lines = []
+        # Certificates print the association's seal; the demo draws one marked 演示专用.
+        demo_seal_install(actor=staff)
         certificate = Certificate.objects.filter(member=member).first()
         if certificate is None and member.honors.exists():
             certificate = certificate_issue(member=member, actor=staff, purpose="办理公园年卡")
