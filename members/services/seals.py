@@ -3,7 +3,7 @@
 An upload is a scan or photo of the seal, or a PNG with transparency. It becomes a small
 transparent palette PNG: a white or light background is made transparent, the seal cropped
 to its outline and scaled to at most ``SEAL_PIXELS`` square (40 mm at 254 dpi), and reduced
-to four colours, so a certificate carries it for a few kilobytes (the page budget is 60 KB).
+to one ink colour with four levels of coverage, so a certificate carries it for a few kilobytes (the page budget is 60 KB).
 """
 
 import functools
@@ -15,7 +15,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
 from core import documents
 from core.errors import DomainError
@@ -75,10 +75,17 @@ def seal_png(image: Image.Image) -> tuple[bytes, int, int]:
     scale = min(1.0, SEAL_PIXELS / max(width, height))
     if scale < 1.0:
         image = image.resize((round(width * scale), round(height * scale)), Image.Resampling.LANCZOS)
-    # A palette with transparency: a seal is one ink colour with anti-aliased edges.
-    quantized = image.quantize(colors=4, method=Image.Quantize.FASTOCTREE)
+    # One ink colour (the mean of the solid pixels) and four levels of coverage: a seal is
+    # printed in one colour, and PDF keeps colour and coverage as two images (RGB + soft
+    # mask), so a constant colour compresses to almost nothing and only the shape costs.
+    alpha = image.getchannel("A")
+    solid = alpha.point(lambda v: 255 if v > 200 else 0)
+    ink = tuple(round(c) for c in ImageStat.Stat(image.convert("RGB"), mask=solid).mean[:3])
+    alpha = alpha.point(lambda v: min(255, round(v / 85) * 85))
+    flat = Image.new("RGBA", image.size, (*ink, 255))
+    flat.putalpha(alpha)
     buffer = io.BytesIO()
-    quantized.save(buffer, format="PNG", optimize=True)
+    flat.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue(), image.width, image.height
 
 
