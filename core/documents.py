@@ -4,10 +4,13 @@ It fetches nothing but the project's own static files (fonts, images, CSS) and `
 URLs; any other URL (``file:///etc/passwd``, ``http://…``) raises and is not embedded.
 Images that are not static files (QR codes, photos) go in as ``data:`` URLs.
 
-Fonts: the project's own face (``static/pdf/fonts.css`` → ``static/fonts/``) is registered
-once per process in a shared ``FontConfiguration``; registering it per document would cost
-reading and indexing a 12 MB font each time. Rendering holds a lock because that
-configuration (fontconfig/Pango state) is shared between threads.
+Fonts: the project's own faces (``static/pdf/fonts.css`` → ``static/fonts/``) are registered
+once per process in a shared ``FontConfiguration``; registering them per document would cost
+reading and indexing 48 MB of fonts each time. Rendering holds a lock because that
+configuration (fontconfig/Pango state) is shared between threads. The stylesheets name no
+system font, so a character none of the faces has would print as a box (or, on a machine
+with a CJK font, silently in that font): ``require_printable`` refuses such text before a
+document is issued, from the same font files (their ``cmap`` tables, read once).
 
 Merging (``merge_pdfs``, pypdf) joins stored or rendered PDFs page by page for printing,
 without rendering them again.
@@ -17,18 +20,23 @@ import base64
 import contextlib
 import logging
 import mimetypes
+import re
 import threading
+import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from fontTools.ttLib import TTFont
 from pypdf import PdfWriter
 from pypdf.errors import PyPdfError
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +105,72 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         font_config, fonts_stylesheet = _font_setup()
         document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher())
         return document.write_pdf(stylesheets=[fonts_stylesheet], font_config=font_config)
+
+
+_cmap_lock = threading.Lock()
+_printable: frozenset[int] | None = None
+_FONT_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+# Pango shapes these with the neighbouring character's face and HarfBuzz hides or maps them:
+# they never need a glyph of their own (variation selectors: a face without the variant
+# prints the base character).
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+_VARIATION_SELECTORS = ((0x180B, 0x180F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+
+
+def font_files() -> list[Path]:
+    """The font files ``static/pdf/fonts.css`` registers, in its order."""
+    stylesheet = allowed_roots()[0] / FONTS_STYLESHEET
+    css = re.sub(r"/\*.*?\*/", "", stylesheet.read_text(encoding="utf-8"), flags=re.S)
+    return list(dict.fromkeys((stylesheet.parent / url).resolve() for url in _FONT_URL.findall(css)))
+
+
+def printable_codepoints() -> frozenset[int]:
+    """Every character some project face has (the union of their cmaps), read once per process."""
+    global _printable
+    if _printable is None:
+        with _cmap_lock:
+            if _printable is None:
+                codepoints: set[int] = set()
+                for path in font_files():
+                    with TTFont(str(path), lazy=True) as font:  # reads the cmap table only
+                        codepoints.update(font.getBestCmap())
+                _printable = frozenset(codepoints)
+    return _printable
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return unicodedata.category(char) in _INVISIBLE_CATEGORIES or any(
+        lo <= code <= hi for lo, hi in _VARIATION_SELECTORS
+    )
+
+
+def unprintable_characters(*texts: str) -> list[str]:
+    """The characters of ``texts`` no project face has, each once, in order of appearance.
+
+    Whitespace, control and format characters and variation selectors are ignored: they
+    print as nothing anyway.
+    """
+    printable = printable_codepoints()
+    found = dict.fromkeys(
+        char for text in texts for char in (text or "") if ord(char) not in printable and not _invisible(char)
+    )
+    return list(found)
+
+
+def require_printable(text: str, *, label: str = "", document: str = "证明") -> None:
+    """Refuse (``DomainError``) text that would print with a box instead of a character.
+
+    ``label`` names the field (姓名, 荣誉称号…), ``document`` what is being issued.
+    """
+    missing = unprintable_characters(text)
+    if missing:
+        chars = "、".join(f"“{char}”（U+{ord(char):04X}）" for char in missing[:5])
+        more = f"等{len(missing)}个字" if len(missing) > 5 else ""
+        raise DomainError(
+            f"{label}「{text}」中的{chars}{more}无法打印：{document}所用字体不含此字。请联系协会系统管理员。",
+            code="unprintable_character",
+        )
 
 
 class UnreadablePdf(ValueError):

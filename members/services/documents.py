@@ -73,6 +73,9 @@ def certificate_issue(
         chosen = all_honors
     if not chosen:
         raise DomainError(f"{member.name}没有登记荣誉，不能开具证明。", code="no_honors")
+    printed = [("姓名", member.name), ("证明用途", purpose)] + [("荣誉称号", h.title) for h in chosen]
+    for label, text in printed:  # a box instead of a character is no certificate
+        documents.require_printable(text, label=label)
     require_seal()
     with transaction.atomic():
         issued_at = timezone.now()
@@ -258,6 +261,8 @@ def card_issue(*, member, actor, benefits=None, issued_on: datetime.date | None 
     unknown = set(benefits) - set(CraftsmanCard.Benefit.values)
     if unknown:
         raise DomainError("未知的权益项目。", code="unknown_benefit")
+    for label, text in (("姓名", member.name), ("工匠称号", title)):
+        documents.require_printable(text, label=label, document="匠心卡")
     issued_on = issued_on or timezone.localdate()
     require_seal()
     with transaction.atomic():
