@@ -14,13 +14,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import documents
+from core import documents, signing
 from core.dates import years_after
 from core.errors import ConflictError, DomainError
 from core.states import can_transition
 from core.tasks import portal_task
 
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
+from ..verification import CARD_KIND, CERTIFICATE_KIND
 from .registry import require_visible_member
 
 CERTIFICATE_RENDER = "members.tasks.certificate_render_task"
@@ -186,9 +187,12 @@ def qr_data_url(url: str) -> str:
 
 
 def _render_document(
-    *, model, pk: int, template: str, context_for, folder: str, name_for, force: bool
+    *, model, pk: int, template: str, context_for, folder: str, name_for, kind: str, force: bool
 ) -> bool:
     """Render a certificate or card PDF once; safe to run again (a retry, a redelivery).
+
+    The PDF carries the association's digital signature (core/signing.py), whose reason names
+    ``kind`` and the serial or number: /verify/file/ reads it back.
 
     The row is locked while rendering so two deliveries do not both write. The file is
     written to storage first, at a name derived from the serial (a leftover of a dead
@@ -202,6 +206,9 @@ def _render_document(
             if obj.is_ready and not force:
                 return False
             content = documents.render_pdf(template, context_for(obj))
+            # Signed before anything is stored: without the key (SigningNotConfigured) the
+            # render fails with its Chinese message and no unsigned file is kept.
+            content = signing.sign_pdf(content, reason=signing.signing_reason(kind, name_for(obj)))
             name = f"{folder}/{obj.year}/{name_for(obj)}.pdf"
             if storage.exists(name):
                 storage.delete(name)
@@ -233,7 +240,8 @@ def certificate_render(*, certificate_id: int, force: bool = False) -> bool:
     """Render a certificate's PDF (idempotent: a ready certificate is left alone unless forced)."""
     return _render_document(
         model=Certificate, pk=certificate_id, template="members/pdf/certificate.html",
-        context_for=certificate_context, folder="certificates", name_for=lambda c: c.serial, force=force,
+        context_for=certificate_context, folder="certificates", name_for=lambda c: c.serial,
+        kind=CERTIFICATE_KIND, force=force,
     )  # fmt: skip
 
 
@@ -297,7 +305,7 @@ def card_render(*, card_id: int, force: bool = False) -> bool:
     """Render a card's PDF, front and back (idempotent like certificate_render)."""
     return _render_document(
         model=CraftsmanCard, pk=card_id, template="members/pdf/card.html",
-        context_for=card_context, folder="cards", name_for=lambda c: c.number, force=force,
+        context_for=card_context, folder="cards", name_for=lambda c: c.number, kind=CARD_KIND, force=force,
     )  # fmt: skip
 
 
