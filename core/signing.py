@@ -19,6 +19,8 @@ The key and certificates are read from the files settings name once per process 
 only when a file changes), under a lock.
 """
 
+import asyncio
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime
@@ -193,9 +195,19 @@ def sign_pdf(content: bytes, *, reason: str) -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
-    output = signers.sign_pdf(writer, metadata, signer=material.signer)
-    return output.getvalue()
+
+    def sign() -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+        return signers.sign_pdf(writer, metadata, signer=material.signer).getvalue()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    # pyHanko's synchronous API runs its own event loop (asyncio.run), which cannot start in a
+    # thread whose loop is running (an async caller): sign in a thread of its own then.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
 
 
 # Checking ------------------------------------------------------------------------------

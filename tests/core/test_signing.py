@@ -1,5 +1,6 @@
 """core.signing: the association's PAdES signature and the check of any PDF's signature."""
 
+import asyncio
 import io
 import subprocess
 import threading
@@ -342,3 +343,13 @@ def test_test_settings_key_is_encrypted_and_outside_the_repository(settings):
 @override_settings(SIGNING_PREVIOUS_CERTS=[])
 def test_signed_file_of_the_configured_key_only(document):
     assert signing.accepted_fingerprints() == {signing.signing_material().fingerprint}
+
+
+def test_signing_works_where_an_event_loop_is_running(document):
+    """pyHanko's synchronous API starts an event loop of its own; a caller inside a running loop
+    (an async view, Playwright's sync API in the browser tests) signs in a helper thread."""
+
+    async def caller():
+        return signed(document, "HZLM-2026-000077")
+
+    assert signing.inspect_pdf(asyncio.run(caller())).identifier == "HZLM-2026-000077"
