@@ -316,8 +316,18 @@ def _limit_child() -> None:
 def _inspect_in_child(content: bytes, accepted: frozenset) -> Report:
     """``_inspect_guarded`` in a forked child under CPU, memory and wall-clock limits; the
     Report comes back pickled through a pipe. A child that is killed or says nothing: unreadable."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError as exc:
+        logger.error("PDF signature check: no pipe (%s)", exc)
+        return Report(readable=False, problem="not checked: no pipe")
+    try:
+        pid = os.fork()
+    except OSError as exc:  # out of processes or memory: an answer all the same, and a loud log
+        os.close(read_end)
+        os.close(write_end)
+        logger.error("PDF signature check: cannot fork (%s)", exc)
+        return Report(readable=False, problem="not checked: cannot fork")
     if pid == 0:  # the child: no database, no locks of the parent; leaves by os._exit only
         status = 1
         try:

@@ -353,3 +353,12 @@ def test_signing_works_where_an_event_loop_is_running(document):
         return signed(document, "HZLM-2026-000077")
 
     assert signing.inspect_pdf(asyncio.run(caller())).identifier == "HZLM-2026-000077"
+
+
+def test_no_child_process_is_still_an_answer(genuine, monkeypatch):
+    def no_fork():
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(signing.os, "fork", no_fork)
+    report = signing.inspect_pdf(genuine)
+    assert report.verdict == signing.UNREADABLE and "cannot fork" in report.problem
