@@ -72,6 +72,15 @@ class SigningNotConfigured(SigningKeyError):
         super().__init__(message)
 
 
+class InvalidReason(ValueError):
+    """A reason ``parse_reason`` could not read back (a document identifier of another shape)."""
+
+
+# What ``sign_pdf`` refuses with, each with a Chinese message: the key cannot be used, or the
+# document cannot be named in a signature. Neither gets better by trying again.
+SIGNING_REFUSALS = (SigningKeyError, InvalidReason)
+
+
 # Signing -------------------------------------------------------------------------------
 
 
@@ -182,12 +191,12 @@ def parse_reason(reason) -> tuple[str, str] | None:
 def sign_pdf(content: bytes, *, reason: str) -> bytes:
     """``content`` with the association's PAdES signature (B-B, SHA-256, invisible field).
 
-    ``reason`` must be one ``signing_reason`` makes (it is read back by ``inspect_pdf``).
-    Raises ``SigningNotConfigured`` / ``SigningKeyError`` (Chinese messages) when the key
-    cannot be used.
+    ``reason`` must be one ``signing_reason`` makes (it is read back by ``inspect_pdf``), else
+    ``InvalidReason``. Raises ``SigningNotConfigured`` / ``SigningKeyError`` (Chinese messages)
+    when the key cannot be used.
     """
     if parse_reason(reason) is None:
-        raise ValueError(f"not a signing reason: {reason!r}")
+        raise InvalidReason(f"签名理由格式不正确，无法签名：{reason[:80]!r}")
     material = signing_material()
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,

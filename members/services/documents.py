@@ -207,7 +207,7 @@ def _render_document(
                 return False
             content = documents.render_pdf(template, context_for(obj))
             # Signed before anything is stored: without the key (SigningNotConfigured) the
-            # render fails with its Chinese message and no unsigned file is kept.
+            # render fails with its Chinese message and no unsigned file is kept (below).
             content = signing.sign_pdf(content, reason=signing.signing_reason(kind, name_for(obj)))
             name = f"{folder}/{obj.year}/{name_for(obj)}.pdf"
             if storage.exists(name):
@@ -218,6 +218,13 @@ def _render_document(
             )
     except model.DoesNotExist:
         raise
+    except signing.SIGNING_REFUSALS as exc:
+        # No usable key, or a document the signature cannot name: the operator must act, a retry
+        # cannot help, and a request that renders eagerly (development, the admin's 重新生成)
+        # must not fail with it. The document shows 生成失败 with the reason.
+        logger.error("rendering %s %s: not signed: %s", model.__name__, pk, exc)
+        model.objects.filter(pk=pk).update(render_state=RenderState.FAILED, render_error=str(exc)[:300])
+        return False
     except Exception as exc:
         logger.exception("rendering %s %s failed", model.__name__, pk)
         model.objects.filter(pk=pk).update(render_state=RenderState.FAILED, render_error=str(exc)[:300])

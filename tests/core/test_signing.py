@@ -145,7 +145,7 @@ def test_reason_is_parsed_strictly(reason, parsed):
 
 
 def test_sign_refuses_a_reason_it_could_not_read_back(document):
-    with pytest.raises(ValueError):
+    with pytest.raises(signing.InvalidReason, match="签名理由格式不正确"):
         signing.sign_pdf(document, reason="随便写的理由")
 
 

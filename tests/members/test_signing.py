@@ -83,8 +83,7 @@ def test_without_a_key_rendering_fails_and_stores_nothing(model, xihu, staff_use
         render = lambda: services.card_render(card_id=document.pk)  # noqa: E731
     root = Path(type(document)._meta.get_field("pdf").storage.location)
     before = _files(root)
-    with pytest.raises(signing.SigningNotConfigured):
-        render()
+    assert render() is False  # recorded, not raised: a retry cannot help, an eager request must not fail
     document.refresh_from_db()
     assert document.render_state == RenderState.FAILED and not document.pdf
     assert (
@@ -110,3 +109,29 @@ def test_a_stored_card_and_certificate_are_not_each_other(xihu, xihu_member, sta
     assert CraftsmanCard.objects.filter(number=card.number).exists()
     assert document_named("劳模证明", card.number) is None
     assert document_named("匠心卡", card.number) == card
+
+
+def test_admin_issue_without_a_key_shows_the_reason_not_an_error(
+    client, staff_user, xihu_member, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Eager rendering (no broker: development) in the request that issues: no 500, the
+    certificate is 生成失败 with the Chinese reason on its admin page."""
+    settings.SIGNING_CERT_FILE = str(tmp_path / "no-cert.pem")
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:members_certificate_add"), {"member": xihu_member.pk, "purpose": "办理公园年卡"}
+        )
+    assert response.status_code == 302
+    certificate = Certificate.objects.get()
+    assert certificate.render_state == RenderState.FAILED and not certificate.pdf
+    page = client.get(reverse("admin:members_certificate_change", args=[certificate.pk]))
+    assert "未配置协会签名证书" in page.content.decode()
+
+
+def test_a_serial_the_signature_cannot_name_fails_the_render_only(xihu_member, staff_user):
+    certificate = services.certificate_issue(member=xihu_member, actor=staff_user, purpose="疗休养")
+    Certificate.objects.filter(pk=certificate.pk).update(serial="X-不合格式")
+    assert services.certificate_render(certificate_id=certificate.pk) is False
+    certificate.refresh_from_db()
+    assert certificate.render_state == RenderState.FAILED and "签名理由格式不正确" in certificate.render_error
