@@ -1,6 +1,7 @@
 """core.signing: the association's PAdES signature and the check of any PDF's signature."""
 
 import asyncio
+import concurrent.futures
 import io
 import subprocess
 import threading
@@ -352,7 +353,10 @@ def test_signing_works_where_an_event_loop_is_running(document):
     async def caller():
         return signed(document, "HZLM-2026-000077")
 
-    assert signing.inspect_pdf(asyncio.run(caller())).identifier == "HZLM-2026-000077"
+    # A thread of its own: the session's browser tests may keep a loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        content = pool.submit(lambda: asyncio.run(caller())).result()
+    assert signing.inspect_pdf(content).identifier == "HZLM-2026-000077"
 
 
 def test_no_child_process_is_still_an_answer(genuine, monkeypatch):
