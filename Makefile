@@ -19,7 +19,10 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The development signing key (unencrypted unless SIGNING_KEY_PASSPHRASE is set), made once,
+# outside the repository: certificates and cards are signed when rendered.
 run: migrate
+	$(PY) manage.py signing_keygen --if-missing --no-passphrase
 	$(PY) manage.py seed_demo --members $(MEMBERS)
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 

@@ -7,8 +7,11 @@
    project's TrueType subset font registered once per process) and with the naive
    configuration (WeasyPrint straight on the template with the system's Noto Serif CJK SC
    found through fontconfig, bold headings, a fresh font configuration per document),
-   interleaved in the same run. The first render of each is a warm-up and not counted.
-   Prints median and p95 time and size, and the ratios.
+   interleaved in the same run. Each project render is then signed (core.signing.sign_pdf:
+   PAdES, SHA-256, an RSA-3072 key like the one signing_keygen makes, throwaway, in the
+   work directory) and the signing is timed on its own: the table shows render, sign, and
+   the whole (render + sign: what is stored) beside the naive render. The first round is a
+   warm-up and not counted. Prints median and p95 time and size, and the ratios.
 2. Issue ``--batch`` certificates and wait until every PDF is rendered through Celery:
    with REDIS_URL a real worker (a subprocess, ``celery worker -c 2``) on that broker,
    otherwise eager in-process tasks. Prints the throughput.
@@ -34,6 +37,26 @@ os.environ["PRIVATE_MEDIA_ROOT"] = str(WORKDIR / "private")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laomo_portal.settings")
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+
+
+def _throwaway_signing_key() -> None:
+    """An RSA-3072 key and certificate as signing_keygen makes them, in the work directory
+    (never the operator's own key); the Celery worker of part 2 inherits them."""
+    from core import signing_keys
+
+    key = signing_keys.new_private_key("rsa3072")
+    certificate = signing_keys.new_self_signed_certificate(key, common_name="杭州市劳模工匠协会", days=1)
+    passphrase = "benchmark-only"
+    key_path, cert_path = WORKDIR / "signing" / "signing-key.pem", WORKDIR / "signing" / "signing-cert.pem"
+    signing_keys.write_private_file(key_path, signing_keys.key_pem(key, passphrase))
+    signing_keys.write_private_file(cert_path, signing_keys.certificate_pem(certificate))
+    os.environ.update(
+        SIGNING_KEY_FILE=str(key_path), SIGNING_CERT_FILE=str(cert_path), SIGNING_KEY_PASSPHRASE=passphrase,
+        SIGNING_CHAIN_FILE="", SIGNING_PREVIOUS_CERTS="",
+    )  # fmt: skip
+
+
+_throwaway_signing_key()
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
@@ -115,7 +138,7 @@ def staff():
 
 
 def render_comparison(renders: int, actor, member):
-    from core import documents
+    from core import documents, signing
     from members import services
 
     certificate = services.certificate_issue(member=member, actor=actor, purpose="办理公园年卡")
@@ -134,16 +157,30 @@ def render_comparison(renders: int, actor, member):
             string=naive_html, base_url=base_url, url_fetcher=documents.StaticOnlyFetcher()
         ).write_pdf()
 
-    results = {"project": ([], [], []), "naive": ([], [], [])}
+    reason = signing.signing_reason("劳模证明", certificate.serial)
+
+    def timed(fn, *args):
+        start, cpu = time.perf_counter(), time.process_time()
+        pdf = fn(*args)
+        return pdf, time.perf_counter() - start, time.process_time() - cpu
+
+    results = {key: ([], [], []) for key in ("project", "sign", "whole", "naive")}
+
+    def record(key, pdf, elapsed, cpu):
+        results[key][0].append(elapsed)
+        results[key][1].append(len(pdf))
+        results[key][2].append(cpu)
+
     for i in range(renders + 1):
-        for label, fn in (("project", project), ("naive", naive)):
-            start, cpu = time.perf_counter(), time.process_time()
-            pdf = fn()
-            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-            if i:  # the first of each is a warm-up
-                results[label][0].append(elapsed)
-                results[label][1].append(len(pdf))
-                results[label][2].append(cpu)
+        rendered, render_s, render_cpu = timed(project)
+        signed, sign_s, sign_cpu = timed(lambda pdf: signing.sign_pdf(pdf, reason=reason), rendered)
+        naive_pdf, naive_s, naive_cpu = timed(naive)
+        if i:  # the first round is a warm-up (fonts, the key read once per process)
+            record("project", rendered, render_s, render_cpu)
+            record("sign", signed, sign_s, sign_cpu)
+            record("whole", signed, render_s + sign_s, render_cpu + sign_cpu)
+            record("naive", naive_pdf, naive_s, naive_cpu)
+    assert signing.inspect_pdf(signed).verdict == signing.GENUINE
     return results
 
 
@@ -152,10 +189,12 @@ def print_comparison(results, renders):
     print(f"{'configuration':<46}{'median s':>9}{'p95 s':>8}{'CPU med s':>10}{'median KB':>10}{'p95 KB':>8}")
     labels = {
         "project": "project renderer (HZLM Serif SC, TrueType)",
+        "sign": "  signing only (PAdES, RSA-3072; size: signed)",
+        "whole": "project render + sign (the stored file)",
         "naive": "naive (system Noto Serif CJK via fontconfig)",
     }
     stats = {}
-    for key in ("project", "naive"):
+    for key in ("project", "sign", "whole", "naive"):
         times, sizes, cpus = results[key]
         stats[key] = (
             statistics.median(times),
@@ -166,8 +205,13 @@ def print_comparison(results, renders):
         t50, t95, s50, s95 = stats[key]
         c50 = statistics.median(cpus)
         print(f"{labels[key]:<46}{t50:>9.3f}{t95:>8.3f}{c50:>10.3f}{s50 / 1024:>10.1f}{s95 / 1024:>8.1f}")
-    p, n = stats["project"], stats["naive"]
+    p, n, w, sg = stats["project"], stats["naive"], stats["whole"], stats["sign"]
     print(f"ratio naive/project: time x{n[0] / p[0]:.1f} (median), size x{n[2] / p[2]:.1f} (median)")
+    print(
+        f"signing: +{sg[0] * 1000:.0f} ms median ({sg[0] / p[0] * 100:.0f}% of the render), "
+        f"+{(w[2] - p[2]) / 1024:.1f} KB; whole {w[0]:.3f} s median, {w[2] / 1024:.1f} KB "
+        f"(target ≤ 0.150 s, ≤ 60 KB); ratio naive/whole: time x{n[0] / w[0]:.1f}, size x{n[2] / w[2]:.1f}"
+    )
     print(
         f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time includes waiting for a CPU)"
     )

@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 
 from core.parsing import contains_nul
 from core.scoping import user_scope_for_request
@@ -47,8 +48,31 @@ def _fields_have_nul(query_dict) -> bool:
     return any(contains_nul(key) or any(map(contains_nul, values)) for key, values in query_dict.lists())
 
 
-def request_has_nul(request) -> bool:
-    """A NUL character in the path, a query parameter, a cookie, a form field, a file name or a JSON string."""
+def parses_own_body(view):
+    """Mark a view that reads its form body itself: a small upload it caps by CONTENT_LENGTH and
+    keeps in memory (``request.upload_handlers``) before anything reads it. BadInputMiddleware
+    then leaves that body alone (parsing it here would use the default handlers: a large upload
+    to a temporary file), and the view calls ``request_has_nul`` once it has read the body.
+    Apply it outermost, so the URL resolver's callable carries the mark."""
+    view.parses_own_body = True
+    return view
+
+
+def _view_parses_own_body(request) -> bool:
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return False
+    if (request.content_type or "") not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "parses_own_body", False)
+
+
+def request_has_nul(request, *, body: bool = True) -> bool:
+    """A NUL character in the path, a query parameter, a cookie, a form field, a file name or a
+    JSON string (``body=False``: everything but the form body, which the view checks itself)."""
     if contains_nul(request.path_info) or contains_nul(request.META.get("QUERY_STRING", "")):
         return True
     if _fields_have_nul(request.GET):
@@ -60,6 +84,8 @@ def request_has_nul(request) -> bool:
         return False
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if not body:
+            return False
         if _fields_have_nul(request.POST):
             return True
         return any(
@@ -92,7 +118,7 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request_has_nul(request):
+        if request_has_nul(request, body=not _view_parses_own_body(request)):
             return self.refuse(request)
         return self.get_response(request)
 

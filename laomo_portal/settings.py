@@ -358,6 +358,19 @@ VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)  # verification pag
 CLAIM_RATE_LIMIT = env.int("CLAIM_RATE_LIMIT", default=5)  # claim/reset attempts per client per hour
 CRAFTSMAN_CARD_VALID_YEARS = env.int("CRAFTSMAN_CARD_VALID_YEARS", default=3)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The association's signing key and certificate (core/signing.py signs every certificate and
+# 匠心卡 PDF; /verify/file/ checks an uploaded one). Outside the repository and every media
+# directory, so neither git nor `make backup` ever holds the key (docs/security.md, "The
+# signing key"). `manage.py signing_keygen` writes a self-signed pair there; a certificate
+# from a CA is configured with the three files. The passphrase comes from the environment only.
+_DATA_HOME = Path(env("XDG_DATA_HOME", default=str(Path.home() / ".local" / "share")))
+SIGNING_DIR = env.path("SIGNING_DIR", default=str(_DATA_HOME / "laomo-portal" / "signing"))
+SIGNING_KEY_FILE = env("SIGNING_KEY_FILE", default=str(Path(str(SIGNING_DIR)) / "signing-key.pem"))
+SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default=str(Path(str(SIGNING_DIR)) / "signing-cert.pem"))
+SIGNING_CHAIN_FILE = env("SIGNING_CHAIN_FILE", default="")  # CA intermediates, PEM, embedded in signatures
+SIGNING_KEY_PASSPHRASE = env("SIGNING_KEY_PASSPHRASE", default="")
+# Certificates used before a rotation: files signed with them still verify as the association's.
+SIGNING_PREVIOUS_CERTS = env.list("SIGNING_PREVIOUS_CERTS", default=[])
 # Staff invitations (setup_association, 分会工作人员 → 创建登录账号并发送邀请): how long a link works.
 # Django's PASSWORD_RESET_TIMEOUT (3 days) caps it.
 STAFF_INVITATION_HOURS = env.int("STAFF_INVITATION_HOURS", default=72)

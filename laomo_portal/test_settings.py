@@ -64,3 +64,35 @@ STORAGES = {
         "OPTIONS": {"location": os.path.join(_PRIVATE, "branch")},
     },
 }
+
+
+
+TEST_SIGNING_PASSPHRASE = "test-only-signing-passphrase"
+
+
+def _signing_files() -> tuple[str, str]:
+    """A throwaway signing key (EC P-256: quick to make and to use, encrypted like production's)
+    and its self-signed certificate, made once per process in a scratch directory. Never the
+    key a developer's environment names: only a directory this function made is reused, through
+    LAOMO_TEST_SIGNING_DIR, by a subprocess of a test (manage.py, a Celery worker) and by the
+    xdist workers of one run. SIGNING_* go into the environment too, for subprocesses that run
+    the production settings."""
+    from core.signing_keys import throwaway_key_files
+
+    directory = os.environ.get("LAOMO_TEST_SIGNING_DIR", "")
+    key, cert = os.path.join(directory, "signing-key.pem"), os.path.join(directory, "signing-cert.pem")
+    if not (directory and os.path.isfile(key) and os.path.isfile(cert)):
+        directory = _scratch_dir("laomo-signing-test-")
+        key, cert = throwaway_key_files(directory, passphrase=TEST_SIGNING_PASSPHRASE)
+    os.environ.update(
+        LAOMO_TEST_SIGNING_DIR=directory, SIGNING_KEY_FILE=key, SIGNING_CERT_FILE=cert,
+        SIGNING_KEY_PASSPHRASE=TEST_SIGNING_PASSPHRASE, SIGNING_CHAIN_FILE="", SIGNING_PREVIOUS_CERTS="",
+    )  # fmt: skip
+    return key, cert
+
+
+SIGNING_KEY_FILE, SIGNING_CERT_FILE = _signing_files()
+SIGNING_DIR = os.path.dirname(SIGNING_KEY_FILE)
+SIGNING_KEY_PASSPHRASE = TEST_SIGNING_PASSPHRASE
+SIGNING_CHAIN_FILE = ""
+SIGNING_PREVIOUS_CERTS: list[str] = []

@@ -7,6 +7,7 @@ from . import account_views, views
 app_name = "members"
 urlpatterns = [
     path("verify/", views.verify_lookup, name="verify_lookup"),
+    path("verify/file/", views.verify_file, name="verify_file"),  # before <serial>: "file" is no serial
     path("verify/<str:serial>/", views.verify, name="verify"),
     path("me/", views.me, name="me"),
     path("me/certificates/request/", views.me_certificate_request, name="certificate_request"),

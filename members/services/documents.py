@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import documents
+from core import documents, signing
 from core.dates import years_after
 from core.errors import ConflictError, DomainError
 from core.idcard import mask_id_for_document
@@ -22,6 +22,7 @@ from core.states import can_transition
 from core.tasks import portal_task
 
 from ..models import Certificate, CraftsmanCard, DocumentCounter, Honor, Member, RenderState
+from ..verification import CARD_KIND, CERTIFICATE_KIND
 from .registry import require_visible_member
 from .seals import require_seal, seal_data_url
 
@@ -192,9 +193,12 @@ def qr_data_url(url: str) -> str:
 
 
 def _render_document(
-    *, model, pk: int, template: str, context_for, folder: str, name_for, force: bool
+    *, model, pk: int, template: str, context_for, folder: str, name_for, kind: str, force: bool
 ) -> bool:
     """Render a certificate or card PDF once; safe to run again (a retry, a redelivery).
+
+    The PDF carries the association's digital signature (core/signing.py), whose reason names
+    ``kind`` and the serial or number: /verify/file/ reads it back.
 
     The row is locked while rendering so two deliveries do not both write. The file is
     written to storage first, at a name derived from the serial (a leftover of a dead
@@ -208,6 +212,9 @@ def _render_document(
             if obj.is_ready and not force:
                 return False
             content = documents.render_pdf(template, context_for(obj))
+            # Signed before anything is stored: without the key (SigningNotConfigured) the
+            # render fails with its Chinese message and no unsigned file is kept (below).
+            content = signing.sign_pdf(content, reason=signing.signing_reason(kind, name_for(obj)))
             name = f"{folder}/{obj.year}/{name_for(obj)}.pdf"
             if storage.exists(name):
                 storage.delete(name)
@@ -217,6 +224,13 @@ def _render_document(
             )
     except model.DoesNotExist:
         raise
+    except signing.SIGNING_REFUSALS as exc:
+        # No usable key, or a document the signature cannot name: the operator must act, a retry
+        # cannot help, and a request that renders eagerly (development, the admin's 重新生成)
+        # must not fail with it. The document shows 生成失败 with the reason.
+        logger.error("rendering %s %s: not signed: %s", model.__name__, pk, exc)
+        model.objects.filter(pk=pk).update(render_state=RenderState.FAILED, render_error=str(exc)[:300])
+        return False
     except Exception as exc:
         logger.exception("rendering %s %s failed", model.__name__, pk)
         model.objects.filter(pk=pk).update(render_state=RenderState.FAILED, render_error=str(exc)[:300])
@@ -240,7 +254,8 @@ def certificate_render(*, certificate_id: int, force: bool = False) -> bool:
     """Render a certificate's PDF (idempotent: a ready certificate is left alone unless forced)."""
     return _render_document(
         model=Certificate, pk=certificate_id, template="members/pdf/certificate.html",
-        context_for=certificate_context, folder="certificates", name_for=lambda c: c.serial, force=force,
+        context_for=certificate_context, folder="certificates", name_for=lambda c: c.serial,
+        kind=CERTIFICATE_KIND, force=force,
     )  # fmt: skip
 
 
@@ -308,7 +323,7 @@ def card_render(*, card_id: int, force: bool = False) -> bool:
     """Render a card's PDF, front and back (idempotent like certificate_render)."""
     return _render_document(
         model=CraftsmanCard, pk=card_id, template="members/pdf/card.html",
-        context_for=card_context, folder="cards", name_for=lambda c: c.number, force=force,
+        context_for=card_context, folder="cards", name_for=lambda c: c.number, kind=CARD_KIND, force=force,
     )  # fmt: skip
 
 

@@ -15,6 +15,9 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portal.hzlmgj.example",
     "DATABASE_URL": "postgres://laomo:secret@db:5432/laomo",
     "REDIS_URL": "redis://redis:6379/0",
+    "SITE_URL": "https://portal.hzlmgj.example",
+    # SIGNING_KEY_FILE, SIGNING_CERT_FILE and SIGNING_KEY_PASSPHRASE: the test settings' throwaway
+    # pair (an encrypted key outside the repository), inherited through the environment.
 }
 
 
@@ -39,6 +42,40 @@ def test_check_deploy_flags_the_default_secret_key():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_check_deploy_flags_a_local_site_url():
+    env = {**PRODUCTION_ENV, "SITE_URL": "http://127.0.0.1:8000"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
+    assert result.returncode != 0 and "laomo.E101" in result.stdout + result.stderr
+
+
+def test_check_deploy_flags_a_missing_signing_key(tmp_path):
+    env = {**PRODUCTION_ENV, "SIGNING_KEY_FILE": str(tmp_path / "none.pem")}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
+    assert result.returncode != 0 and "laomo.E102" in result.stdout + result.stderr
+
+
+def test_signing_key_defaults_outside_the_repository_and_backups():
+    """Production's default location: the user's data directory, not the repository, MEDIA_ROOT
+    or PRIVATE_MEDIA_ROOT (core/backups.py archives those)."""
+    code = (
+        "from django.conf import settings as s; from core.backups import file_areas; from pathlib import Path; "
+        "key = Path(s.SIGNING_KEY_FILE).resolve(); "
+        "print(key); "
+        "assert not key.is_relative_to(s.BASE_DIR.resolve()), 'in the repository'; "
+        "assert not any(key.is_relative_to(p.resolve()) for p in file_areas().values()), 'in a backup'"
+    )
+    dropped = ("SIGNING_KEY_FILE", "SIGNING_CERT_FILE", "SIGNING_DIR", "SIGNING_KEY_PASSPHRASE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="laomo_portal.settings", HOME="/home/portal")
+    for name in dropped:
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "/home/portal/.local/share/laomo-portal/signing/signing-key.pem"
 
 
 def test_settings_defaults(settings):
