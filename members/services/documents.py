@@ -224,9 +224,9 @@ def _render_document(
             )
     except model.DoesNotExist:
         raise
-    except signing.SIGNING_REFUSALS as exc:
-        # No usable key, or a document the signature cannot name: the operator must act, a retry
-        # cannot help, and a request that renders eagerly (development, the admin's 重新生成)
+    except (*signing.SIGNING_REFUSALS, DomainError) as exc:
+        # No usable key, a document the signature cannot name, the seal's file gone: the operator
+        # must act, a retry cannot help, and a request that renders eagerly (development, the admin's 重新生成)
         # must not fail with it. The document shows 生成失败 with the reason.
         logger.error("rendering %s %s: not signed: %s", model.__name__, pk, exc)
         model.objects.filter(pk=pk).update(render_state=RenderState.FAILED, render_error=str(exc)[:300])

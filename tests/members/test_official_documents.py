@@ -198,3 +198,15 @@ def test_card_prints_the_seal_over_issuer_and_date(xihu, staff_user, tmp_path, o
     assert [row[0] for row in images] == ["1", "2"]  # the QR code on the front, the seal on the back
     text = pdf_tool("pdftotext", content, tmp_path, "-f", "2", "-l", "2")
     assert "杭州市劳模工匠协会" in text and f"{card.issued_on.year}年" in text
+
+
+def test_a_seal_file_lost_from_storage_fails_the_render_with_the_reason(xihu_member, staff_user, on_commit):
+    from members.services.seals import _seal_data_url
+
+    seal = DocumentSeal.objects.current()
+    seal.image.storage.delete(seal.image.name)
+    _seal_data_url.cache_clear()
+    certificate = on_commit(services.certificate_issue, member=xihu_member, actor=staff_user, purpose="疗休养")
+    certificate.refresh_from_db()
+    assert certificate.render_state == "failed" and not certificate.pdf
+    assert certificate.render_error == "电子印章图片文件丢失，请重新上传。"
