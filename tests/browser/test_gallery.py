@@ -36,8 +36,14 @@ DESKTOP = {"width": 1366, "height": 768}
 NOT_PAGES = ("media/", "files/", "healthz/", "me/logout/")
 
 
+# Forms worth a picture though not "main" records: the seal's upload form shows the seal itself.
+ALSO_FORMS = {"members.DocumentSeal"}
+
+
 def is_main(model_admin) -> bool:
     """A main record staff look up and open: searchable, with a date or rows of its own inside."""
+    if model_admin.model._meta.label in ALSO_FORMS:
+        return True
     return bool(model_admin.search_fields) and bool(model_admin.date_hierarchy or model_admin.inlines)
 
 
