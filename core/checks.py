@@ -11,6 +11,8 @@
 import datetime
 import ipaddress
 import os
+import re
+import socket
 import stat
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +23,13 @@ from django.core.checks import Error, Tags, Warning, register
 from core import signing_keys
 from core.signing_keys import SigningKeyError
 
-LOCAL_SUFFIXES = (".local", ".localhost", ".localdomain", ".internal", ".lan")
+LOCAL_SUFFIXES = (
+    ".local", ".localhost", ".localdomain", ".internal", ".lan",
+    ".home.arpa", ".test", ".invalid",  # special-use names that never resolve (RFC 6761, RFC 8375)
+)  # fmt: skip
+HOST_NAME = re.compile(r"[a-z0-9\-._~%!$&'()*+,;=:\[\]]+")
+# 127.1, 0x7f.0.0.1, 0177.0.0.1: address forms a resolver reads (inet_aton) but ip_address does not.
+NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}")
 
 
 def site_url_problem(url: str) -> str | None:
@@ -35,13 +43,24 @@ def site_url_problem(url: str) -> str | None:
         return "不是 https 地址"
     if not host:
         return "没有主机名"
-    if host == "localhost" or host.endswith(LOCAL_SUFFIXES) or ("." not in host and ":" not in host):
+    if not HOST_NAME.fullmatch(host):
+        return "不是有效的网址"
+    address = None
+    if NUMERIC_HOST.fullmatch(host):
+        try:
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return "不是有效的网址"
+    if address is None and (
+        host == "localhost" or host.endswith(LOCAL_SUFFIXES) or ("." not in host and ":" not in host)
+    ):
         return "是本机或内网主机名"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if address.is_loopback or address.is_private or address.is_unspecified or address.is_link_local:
+    if address is None:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return None
+    if not address.is_global or address.is_multicast:
         return "是本机或内网地址"
     return None
 

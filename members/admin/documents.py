@@ -580,7 +580,7 @@ class SealForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepared = None
-        if self.instance.pk:
+        if self.instance.pk and "image" in self.fields:
             self.fields["image"].required = False
             self.fields["image"].label = "更换印章图片"
             self.initial["image"] = None
@@ -628,6 +628,16 @@ class DocumentSealAdmin(PortalModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # replaced by a new upload, never removed: issuing would stop
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The version page shows every field read-only, and Django shows a read-only file as a
+        # link to its URL, which a private file has not (a 500): the preview shows that version.
+        request.seal_version_page = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f != "image"] if getattr(request, "seal_version_page", False) else fields
 
     @admin.display(description="当前印章")
     def preview(self, obj):

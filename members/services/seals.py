@@ -27,6 +27,11 @@ from ..models import DocumentSeal
 SEAL_PIXELS = 400  # 40 mm at 254 dpi
 FONT = "fonts/HZLMSerifSC-Regular.ttf"  # the project's PDF face draws the demo seal
 SEAL_MAX_BYTES = 5 * 1024 * 1024
+# A 5 MB PNG of one colour can claim 100 million pixels; every step below copies the whole
+# image (about 2 GB for that one). Refused above SEAL_MAX_PIXELS (read from the header, before
+# decoding), and reduced to SEAL_WORK_PIXELS square before the background is removed.
+SEAL_MAX_PIXELS = 25_000_000  # a 5000 × 5000 scan, any 12-megapixel photo
+SEAL_WORK_PIXELS = 6 * SEAL_PIXELS
 BACKGROUND_LIGHTNESS = 200  # pixels lighter than this (and not saturated) become transparent
 SEAL_MISSING = (
     "协会尚未上传电子印章，暂不能开具证明和匠心卡。"
@@ -40,8 +45,19 @@ def seal_image_from_upload(upload) -> tuple[bytes, int, int]:
     upload.seek(0)
     try:
         with Image.open(io.BytesIO(upload.read())) as source:
+            width, height = source.size
+            if width * height > SEAL_MAX_PIXELS:
+                raise ValidationError(
+                    f"图片尺寸过大（{width}×{height}像素），请裁剪到印章周围或缩小后再上传"
+                    f"（不超过{SEAL_MAX_PIXELS // 10_000}万像素）。",
+                    code="seal_too_large",
+                )
+            source.draft("RGB", (SEAL_WORK_PIXELS, SEAL_WORK_PIXELS))  # JPEG: decoded at a reduced scale
             source.load()
             image = source.convert("RGBA")
+            image.thumbnail((SEAL_WORK_PIXELS, SEAL_WORK_PIXELS), Image.Resampling.LANCZOS)
+    except ValidationError:
+        raise
     except Exception:
         raise ValidationError("图片无法识别，请上传PNG或JPEG格式的印章图片。", code="bad_image") from None
     finally:
@@ -80,6 +96,8 @@ def seal_png(image: Image.Image) -> tuple[bytes, int, int]:
     # mask), so a constant colour compresses to almost nothing and only the shape costs.
     alpha = image.getchannel("A")
     solid = alpha.point(lambda v: 255 if v > 200 else 0)
+    if solid.getbbox() is None:  # a seal exported semi-transparent: its ink is every visible pixel
+        solid = alpha.point(lambda v: 255 if v > 24 else 0)
     ink = tuple(round(c) for c in ImageStat.Stat(image.convert("RGB"), mask=solid).mean[:3])
     alpha = alpha.point(lambda v: min(255, round(v / 85) * 85))
     flat = Image.new("RGBA", image.size, (*ink, 255))
