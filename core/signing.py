@@ -352,8 +352,11 @@ def _inspect_in_child(content: bytes, accepted: frozenset) -> Report:
     chunks, deadline = [], time.monotonic() + INSPECT_WALL_SECONDS
     try:
         with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            poller = select.poll()
+            poller.register(pipe, select.POLLIN)
             while (remaining := deadline - time.monotonic()) > 0:
-                if not select.select([pipe], [], [], remaining)[0]:
+                # poll, not select: select refuses descriptors above 1023 (a busy worker has them).
+                if not poller.poll(remaining * 1000):
                     break
                 chunk = pipe.read(65536)
                 if not chunk:

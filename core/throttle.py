@@ -42,6 +42,42 @@ def throttle_hit(key: str, *, limit: int, window: int, fail_open: bool = False) 
     return count <= limit
 
 
+class concurrency_slot:
+    """``with concurrency_slot(key, limit=N) as granted:`` at most N holders at once, site-wide.
+
+    A per-client throttle does not bound work that a few addresses can start together; a slot
+    does. The count lives in the cache (every worker sees it) and expires after ``ttl`` seconds,
+    so a worker killed inside the block frees its slot by then. With the cache down, the slot
+    is granted (``fail_open``, as the public verification pages do) or CacheUnavailable raised.
+    """
+
+    def __init__(self, key: str, *, limit: int, ttl: int = 30, fail_open: bool = True):
+        self.cache_key, self.limit, self.ttl, self.fail_open = f"slots:{key}", limit, ttl, fail_open
+        self.taken = False
+
+    def __enter__(self) -> bool:
+        try:
+            cache.add(self.cache_key, 0, timeout=self.ttl)
+            try:
+                count = cache.incr(self.cache_key)
+            except ValueError:  # expired between add and incr
+                cache.set(self.cache_key, 1, timeout=self.ttl)
+                count = 1
+        except CacheUnavailable:
+            if self.fail_open:
+                return True
+            raise
+        self.taken = True
+        return count <= self.limit
+
+    def __exit__(self, *exc_info) -> None:
+        if self.taken:
+            try:
+                cache.decr(self.cache_key)
+            except (ValueError, CacheUnavailable):  # expired meanwhile, or the cache went away
+                pass
+
+
 def _digest(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 

@@ -355,6 +355,9 @@ SMS_SIGNATURE = env("SMS_SIGNATURE", default="杭州市劳模工匠协会")
 # Member self-service: one-time codes, throttles, documents.
 ACCOUNT_CODE_TTL_SECONDS = env.int("ACCOUNT_CODE_TTL_SECONDS", default=600)
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=30)  # verification pages per client per 10 minutes
+# Uploaded-file checks (/verify/file/) running at once, site-wide: each may hold a worker for up
+# to 2 s of CPU, so keep this below the number of web workers.
+VERIFY_FILE_CONCURRENCY = env.int("VERIFY_FILE_CONCURRENCY", default=2)
 CLAIM_RATE_LIMIT = env.int("CLAIM_RATE_LIMIT", default=5)  # claim/reset attempts per client per hour
 CRAFTSMAN_CARD_VALID_YEARS = env.int("CRAFTSMAN_CARD_VALID_YEARS", default=3)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

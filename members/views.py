@@ -21,7 +21,7 @@ from core.errors import DomainError
 from core.middleware import BadInputMiddleware, parses_own_body, request_has_nul
 from core.scoping import scopes_disabled
 from core.sections import render_member_sections
-from core.throttle import throttle_hit
+from core.throttle import concurrency_slot, throttle_hit
 from core.uploads import validate_upload
 
 from . import services
@@ -141,9 +141,16 @@ def verify_file_checked(request):
         status = 413 if exc.code == "too_large" else 400
         return _file_refused(request, exc.messages[0], status)
     content = upload.read()
-    # Public page, empty scope: the one lookup by the serial the genuine signature names is unscoped.
-    with scopes_disabled():
-        result = verify_file_content(content)
+    # A check may cost up to its CPU limit (core.signing): however many addresses send files,
+    # only VERIFY_FILE_CONCURRENCY checks run at once, leaving the other workers to everyone else.
+    with concurrency_slot("verify-file", limit=settings.VERIFY_FILE_CONCURRENCY) as granted:
+        if not granted:
+            response = _file_refused(request, "核验服务繁忙，请稍等片刻再上传。", 429)
+            response["Retry-After"] = "10"
+            return response
+        # Public page, empty scope: the one lookup by the serial the genuine signature names is unscoped.
+        with scopes_disabled():
+            result = verify_file_content(content)
     return _verify_page(request, file_result=result)
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
 from core import documents
@@ -109,21 +109,35 @@ def seal_png(image: Image.Image) -> tuple[bytes, int, int]:
 
 def seal_save(*, content: bytes | None, width=None, height=None, actor, note: str = "") -> DocumentSeal:
     """Store a prepared seal image (``content`` None: only the note changes) as the association's
-    seal; association staff only. The replaced image stays in storage for the history."""
+    seal; association staff only. The replaced image stays in storage for the history.
+
+    Two first uploads at once: the second insert meets the unique key, and then updates the
+    row the first one made (under its lock) instead of failing.
+    """
     if not is_association_staff(actor):
         raise DomainError("只有协会工作人员可以上传电子印章。", code="forbidden")
-    with transaction.atomic():
-        seal = DocumentSeal.objects.select_for_update().filter(key=DocumentSeal.KEY).first()
-        if seal is None and content is None:
-            raise DomainError("请选择印章图片。", code="seal_required")
-        seal = seal or DocumentSeal(key=DocumentSeal.KEY)
+
+    def fill(seal):
         seal.note = (note or "").strip()[:200]
         seal.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         if content is not None:
             seal.width_px, seal.height_px = width, height
             seal.image.save("seal.png", ContentFile(content), save=False)
         seal.save()
-    return seal
+        return seal
+
+    locked = DocumentSeal.objects.select_for_update().filter(key=DocumentSeal.KEY)
+    with transaction.atomic():
+        seal = locked.first()
+        if seal is not None:
+            return fill(seal)
+        if content is None:
+            raise DomainError("请选择印章图片。", code="seal_required")
+        try:
+            with transaction.atomic():
+                return fill(DocumentSeal(key=DocumentSeal.KEY))
+        except IntegrityError:
+            return fill(locked.get())
 
 
 def current_seal() -> DocumentSeal | None:

@@ -210,3 +210,32 @@ def test_a_seal_file_lost_from_storage_fails_the_render_with_the_reason(xihu_mem
     certificate.refresh_from_db()
     assert certificate.render_state == "failed" and not certificate.pdf
     assert certificate.render_error == "电子印章图片文件丢失，请重新上传。"
+
+
+def test_a_second_first_upload_updates_the_row_the_first_made(staff_user, monkeypatch):
+    """Two staff upload the first seal at once: the second insert meets the unique key (here
+    the first row appears between the second's look-up and its insert) and updates it."""
+    DocumentSeal.objects.all().delete()
+    content, width, height = services.seal_png(Image.open(io.BytesIO(services.draw_demo_seal())))
+    real_first = DocumentSeal.objects.select_for_update().filter(key="association").first
+    calls = []
+
+    def first_then_someone_else_inserts():
+        calls.append(1)
+        found = real_first()
+        if len(calls) == 1:
+            services.seal_save(content=content, width=width, height=height, actor=staff_user, note="甲")
+        return found
+
+    from django.db.models import QuerySet
+
+    original = QuerySet.first
+
+    def patched(self):
+        if self.model is DocumentSeal and not calls:
+            return first_then_someone_else_inserts()
+        return original(self)
+
+    monkeypatch.setattr(QuerySet, "first", patched)
+    seal = services.seal_save(content=content, width=width, height=height, actor=staff_user, note="乙")
+    assert DocumentSeal.objects.count() == 1 and seal.note == "乙"

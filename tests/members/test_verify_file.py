@@ -255,3 +255,17 @@ def test_nothing_is_written_to_storage_or_temporary_files(client, stored, settin
     assert _upload(client, b"%PDF-" + b"1" * (6 * 1024 * 1024)).status_code == 413
     assert {root: _tree(root) for root in roots} == before
     assert list(scratch.iterdir()) == []
+
+
+def test_checks_at_once_are_capped_site_wide(client, stored, settings):
+    """However many addresses send files, only VERIFY_FILE_CONCURRENCY checks run together."""
+    from django.core.cache import cache
+
+    settings.VERIFY_FILE_CONCURRENCY = 2
+    cache.set("slots:verify-file", 2, timeout=30)  # two checks running elsewhere
+    busy = _upload(client, stored, REMOTE_ADDR="10.9.0.1")
+    assert busy.status_code == 429 and "核验服务繁忙" in _text(busy) and busy["Retry-After"] == "10"
+    assert cache.get("slots:verify-file") == 2  # the refused request holds no slot
+    cache.set("slots:verify-file", 1, timeout=30)
+    assert "真实有效" in _text(_upload(client, stored, REMOTE_ADDR="10.9.0.2"))
+    assert cache.get("slots:verify-file") == 1  # released after the check
