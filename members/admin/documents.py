@@ -616,6 +616,12 @@ class DocumentSealAdmin(PortalModelAdmin):
         # itself sends to the existing seal (below): there is only ever one.
         return is_association_staff(request.user) and super().has_add_permission(request)
 
+    def changelist_view(self, request, extra_context=None):
+        # One seal: once it exists, the list offers no 增加 (a new image is uploaded on its page).
+        if services.current_seal() is not None:
+            extra_context = {**(extra_context or {}), "has_add_permission": False}
+        return super().changelist_view(request, extra_context)
+
     def add_view(self, request, form_url="", extra_context=None):
         seal = services.current_seal()
         if seal is not None:

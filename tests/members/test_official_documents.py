@@ -239,3 +239,11 @@ def test_a_second_first_upload_updates_the_row_the_first_made(staff_user, monkey
     monkeypatch.setattr(QuerySet, "first", patched)
     seal = services.seal_save(content=content, width=width, height=height, actor=staff_user, note="乙")
     assert DocumentSeal.objects.count() == 1 and seal.note == "乙"
+
+
+def test_the_list_offers_no_second_seal(client, staff_user):
+    client.force_login(staff_user)
+    body = client.get(reverse("admin:members_documentseal_changelist")).content.decode()
+    assert "杭州市劳模工匠协会电子印章" in body
+    tools = re.search(r'<ul class="object-tools">.*?</ul>', body, re.S)
+    assert tools is None or reverse("admin:members_documentseal_add") not in tools.group(0)
