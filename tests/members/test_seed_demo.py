@@ -142,7 +142,7 @@ def test_seed_demo_is_deterministic_given_a_seed():
     def run():
         call_command("seed_demo", members=30, seed=7, registry_only=True, stdout=None)
         return list(
-            Member.objects.order_by("id_number").values_list(
+            Member.objects.order_by("id_number", "honors__title").values_list(
                 "name", "id_number", "branch__code", "honors__title"
             )
         )

@@ -64,6 +64,7 @@ def _errors(response) -> str:
 
 
 @pytest.mark.no_seal
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # the point of the test
 def test_a_seal_picture_claiming_huge_dimensions_is_refused_before_it_is_decoded(staff_user):
     """A 9900 × 9900 PNG of white paper with a ring is 120 KB (under the 5 MB cap and under
     Pillow's bomb limit of 100 million pixels). It was decoded and copied a dozen times at full
