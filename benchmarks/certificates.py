@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/certificates.py [--renders 40] [--batch 1000]
 
-1. Render the same one-page certificate (a name with 堃 喆 昇 淼 赟 珺 䶮, three honours)
+1. Render the same one-page certificate (赵孟𫖯 + one of 昇 淼 赟 珺 䶮, three honours, the seal)
    ``--renders`` times with the project's renderer (core.documents.render_pdf: the
    project's TrueType subset font registered once per process) and with the naive
    configuration (WeasyPrint straight on the template with the system's Noto Serif CJK SC
@@ -71,7 +71,7 @@ from django.db import connection  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-RARE_NAME = "王堃喆"
+RARE_NAME = "赵孟\U0002b5af"  # 𫖯 (CJK Extension C): the project's second face is embedded too
 NAIVE_CSS = """<style>
 @page { size: A4; margin: 20mm 18mm; }
 html { font-family: "Noto Serif CJK SC", serif; font-size: 11pt; line-height: 1.6; color: #111; }
@@ -134,7 +134,11 @@ def make_members(count: int):
 def staff():
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_superuser("bench", password=None)
+    from members import services
+
+    user = get_user_model().objects.create_superuser("bench", password=None)
+    services.demo_seal_install(actor=user)  # certificates print the seal (and are refused without)
+    return user
 
 
 def render_comparison(renders: int, actor, member):
@@ -188,7 +192,7 @@ def print_comparison(results, renders):
     print(f"Certificate render ({renders} renders each after one warm-up, name {RARE_NAME}…, 3 honours)")
     print(f"{'configuration':<46}{'median s':>9}{'p95 s':>8}{'CPU med s':>10}{'median KB':>10}{'p95 KB':>8}")
     labels = {
-        "project": "project renderer (HZLM Serif SC, TrueType)",
+        "project": "project renderer (HZLM faces, TrueType)",
         "sign": "  signing only (PAdES, RSA-3072; size: signed)",
         "whole": "project render + sign (the stored file)",
         "naive": "naive (system Noto Serif CJK via fontconfig)",
