@@ -616,6 +616,10 @@ class DocumentSealAdmin(PortalModelAdmin):
         # itself sends to the existing seal (below): there is only ever one.
         return is_association_staff(request.user) and super().has_add_permission(request)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context = {**context, "show_save_and_add_another": False}  # there is only one seal
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def changelist_view(self, request, extra_context=None):
         # One seal: once it exists, the list offers no 增加 (a new image is uploaded on its page).
         if services.current_seal() is not None:
