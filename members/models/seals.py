@@ -30,7 +30,9 @@ class DocumentSeal(models.Model):
     image = models.FileField("印章图片", upload_to=seal_path, storage=private_storage)
     width_px = models.PositiveIntegerField("宽（像素）", editable=False)
     height_px = models.PositiveIntegerField("高（像素）", editable=False)
-    note = models.CharField("说明", max_length=200, blank=True, help_text="例如：2026年启用，由办公室提供扫描件。")
+    note = models.CharField(
+        "说明", max_length=200, blank=True, help_text="例如：2026年启用，由办公室提供扫描件。"
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True,

@@ -72,9 +72,7 @@ def seal_png(image: Image.Image) -> tuple[bytes, int, int]:
     lightness = ImageChops.lighter(ImageChops.lighter(red, green), blue)
     darkest = ImageChops.darker(ImageChops.darker(red, green), blue)
     # Light and unsaturated (paper, white): transparent. Ink keeps its own alpha.
-    paper = Image.eval(
-        ImageChops.subtract(lightness, darkest), lambda spread: 255 if spread < 60 else 0
-    )
+    paper = Image.eval(ImageChops.subtract(lightness, darkest), lambda spread: 255 if spread < 60 else 0)
     light = Image.eval(darkest, lambda v: 255 if v > BACKGROUND_LIGHTNESS else 0)
     background = ImageChops.multiply(paper, light)
     alpha = ImageChops.subtract(alpha, background)
@@ -227,4 +225,6 @@ def demo_seal_install(*, actor) -> DocumentSeal:
     if seal is not None:
         return seal
     content, width, height = seal_png(Image.open(io.BytesIO(draw_demo_seal())))
-    return seal_save(content=content, width=width, height=height, actor=actor, note="演示数据自动生成，仅供演示。")
+    return seal_save(
+        content=content, width=width, height=height, actor=actor, note="演示数据自动生成，仅供演示。"
+    )

@@ -77,13 +77,16 @@ def test_signed_certificate_for_a_name_of_extension_b_to_g_without_system_fonts(
     assert "Signature is Valid" in signature and "Total document signed" in signature
     assert len(content) <= 60 * 1024
 
-    genuine = client.post("/verify/file/", {"file": SimpleUploadedFile("证明.pdf", content, "application/pdf")})
+    genuine = client.post(
+        "/verify/file/", {"file": SimpleUploadedFile("证明.pdf", content, "application/pdf")}
+    )
     body = genuine.content.decode()
     assert genuine.status_code == 200 and "真实有效" in body and certificate.serial in body
     assert NAME not in body  # the public answer masks the name as /verify/<serial>/ does
 
     changed = client.post(
-        "/verify/file/", {"file": SimpleUploadedFile("证明.pdf", with_byte_changed(content), "application/pdf")}
+        "/verify/file/",
+        {"file": SimpleUploadedFile("证明.pdf", with_byte_changed(content), "application/pdf")},
     )
     body = changed.content.decode()
     assert changed.status_code == 200 and "文件已被改动" in body and "真实有效" not in body

@@ -125,7 +125,7 @@ def test_bad_seal_uploads_are_refused_in_chinese(client, staff_user, upload, mes
     client.force_login(staff_user)
     response = client.post(reverse("admin:members_documentseal_add"), {"image": upload})
     body = response.content.decode()
-    assert response.status_code == 200 and message in body, re.findall(r'errorlist[^>]*>(.*?)</ul', body)
+    assert response.status_code == 200 and message in body, re.findall(r"errorlist[^>]*>(.*?)</ul", body)
     assert "<title>错误：" in body  # Django's zh_Hans catalogue leaves "Error:" in English (locale/)
     assert not DocumentSeal.objects.exists()
 
@@ -183,7 +183,9 @@ def test_certificate_prints_the_seal_the_holders_titles_and_a_matchable_id(
 )
 def test_the_body_names_what_the_certified_honours_make_the_holder(xihu, staff_user, kinds, titles):
     member = f.MemberFactory(branch=xihu)
-    honors = [f.HonorFactory(member=member, kind=kind, level=2, year=2010 + i) for i, kind in enumerate(kinds)]
+    honors = [
+        f.HonorFactory(member=member, kind=kind, level=2, year=2010 + i) for i, kind in enumerate(kinds)
+    ]
     f.HonorFactory(member=member, kind="may_day_medal" if "may_day_medal" not in kinds else "craftsman")
     certificate = services.certificate_issue(member=member, actor=staff_user, purpose="疗休养", honors=honors)
     assert certificate.holder_titles == titles
@@ -207,7 +209,9 @@ def test_a_seal_file_lost_from_storage_fails_the_render_with_the_reason(xihu_mem
     seal = DocumentSeal.objects.current()
     seal.image.storage.delete(seal.image.name)
     _seal_data_url.cache_clear()
-    certificate = on_commit(services.certificate_issue, member=xihu_member, actor=staff_user, purpose="疗休养")
+    certificate = on_commit(
+        services.certificate_issue, member=xihu_member, actor=staff_user, purpose="疗休养"
+    )
     certificate.refresh_from_db()
     assert certificate.render_state == "failed" and not certificate.pdf
     assert certificate.render_error == "电子印章图片文件丢失，请重新上传。"
