@@ -1,9 +1,10 @@
 """The association's electronic seal: upload (association staff), the image documents print.
 
 An upload is a scan or photo of the seal, or a PNG with transparency. It becomes a small
-transparent palette PNG: a white or light background is made transparent, the seal cropped
-to its outline and scaled to at most ``SEAL_PIXELS`` square (40 mm at 254 dpi), and reduced
-to one ink colour with four levels of coverage, so a certificate carries it for a few kilobytes (the page budget is 60 KB).
+transparent PNG: a white or light background is made transparent, the seal cropped to its
+outline and scaled to at most ``SEAL_PIXELS`` square (40 mm at 254 dpi), and reduced to one
+ink colour with four levels of coverage, so a certificate carries it for about 9 KB (the
+page budget is 60 KB; docs/decisions.md, 12).
 """
 
 import functools
@@ -66,7 +67,7 @@ def seal_image_from_upload(upload) -> tuple[bytes, int, int]:
 
 
 def seal_png(image: Image.Image) -> tuple[bytes, int, int]:
-    """Transparent background, cropped, scaled, few colours → (png bytes, width, height)."""
+    """Transparent background, cropped, scaled, one ink colour → (png bytes, width, height)."""
     image = image.convert("RGBA")
     red, green, blue, alpha = image.split()
     lightness = ImageChops.lighter(ImageChops.lighter(red, green), blue)
