@@ -27,19 +27,23 @@ def throttle_hit(key: str, *, limit: int, window: int, fail_open: bool = False) 
 
     Raises ``CacheUnavailable`` when the count cannot be kept, unless ``fail_open``.
     """
-    cache_key = f"throttle:{key}"
     try:
-        cache.add(cache_key, 0, timeout=window)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window)
-            count = 1
+        count = _count_up(f"throttle:{key}", timeout=window)
     except CacheUnavailable:
         if fail_open:
             return True
         raise
     return count <= limit
+
+
+def _count_up(cache_key: str, *, timeout: int) -> int:
+    """Add one to a cache counter that expires ``timeout`` seconds after it was first made."""
+    cache.add(cache_key, 0, timeout=timeout)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
 
 
 class concurrency_slot:
@@ -57,12 +61,7 @@ class concurrency_slot:
 
     def __enter__(self) -> bool:
         try:
-            cache.add(self.cache_key, 0, timeout=self.ttl)
-            try:
-                count = cache.incr(self.cache_key)
-            except ValueError:  # expired between add and incr
-                cache.set(self.cache_key, 1, timeout=self.ttl)
-                count = 1
+            count = _count_up(self.cache_key, timeout=self.ttl)
         except CacheUnavailable:
             if self.fail_open:
                 return True

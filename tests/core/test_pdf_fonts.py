@@ -66,19 +66,24 @@ RENDER = textwrap.dedent(
 )
 
 
+def no_fonts_config(tmp_path) -> str:
+    """A fonts.conf whose only font directory is empty: a machine without any font."""
+    (tmp_path / "no-fonts").mkdir(exist_ok=True)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
+        f"<fontconfig><dir>{tmp_path / 'no-fonts'}</dir>"
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>"
+    )
+    return str(conf)
+
+
 def render_in_subprocess(tmp_path, names, *, no_system_fonts: bool) -> tuple[bytes, str]:
     (tmp_path / "templates").mkdir(exist_ok=True)
     (tmp_path / "templates" / "fonts_probe.html").write_text(TEMPLATE, encoding="utf-8")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "laomo_portal.test_settings"}
     if no_system_fonts:
-        (tmp_path / "no-fonts").mkdir(exist_ok=True)
-        conf = tmp_path / "fonts.conf"
-        conf.write_text(
-            '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
-            f"<fontconfig><dir>{tmp_path / 'no-fonts'}</dir>"
-            f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>"
-        )
-        env["FONTCONFIG_FILE"] = str(conf)
+        env["FONTCONFIG_FILE"] = no_fonts_config(tmp_path)
     out = tmp_path / "probe.pdf"
     result = subprocess.run(
         [sys.executable, "-c", RENDER, str(out), str(tmp_path / "templates"), *names],

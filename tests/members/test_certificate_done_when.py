@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from members import services
 from members.verification import CERTIFICATE_KIND
 from tests import factories as f
-from tests.core.test_pdf_fonts import FACES, ROOT, embedded_fonts, missing_glyphs
+from tests.core.test_pdf_fonts import FACES, ROOT, embedded_fonts, missing_glyphs, no_fonts_config
 from tests.members.documents_helpers import pdf_tool
 from tests.signing_helpers import with_byte_changed
 
@@ -46,13 +46,11 @@ RENDER_AND_SIGN = textwrap.dedent(
 def render_without_system_fonts(certificate, tmp_path) -> bytes:
     context_file = tmp_path / "context.pickle"
     context_file.write_bytes(pickle.dumps(services.certificate_context(certificate)))
-    (tmp_path / "no-fonts").mkdir()
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(
-        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
-        f"<fontconfig><dir>{tmp_path / 'no-fonts'}</dir><cachedir>{tmp_path / 'fc'}</cachedir></fontconfig>"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "laomo_portal.test_settings", "FONTCONFIG_FILE": str(conf)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "laomo_portal.test_settings",
+        "FONTCONFIG_FILE": no_fonts_config(tmp_path),
+    }
     out = tmp_path / "certificate.pdf"
     result = subprocess.run(
         [sys.executable, "-c", RENDER_AND_SIGN, str(context_file), CERTIFICATE_KIND, str(out)],
